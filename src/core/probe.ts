@@ -1,0 +1,72 @@
+/**
+ * The one small contract every probe implements. The engine knows nothing else about a probe.
+ *
+ * @example
+ * export const todoProbe: Probe<TodoConfig> = {
+ *   id: 'todo', aspect: 'code-health', title: 'TODO/FIXME debt', description: '…',
+ *   rules: [{ id: 'todo/marker', … }],
+ *   configSchema: todoConfigSchema,
+ *   appliesTo: (system) => system.repo !== undefined,
+ *   run: async (ctx, config) => ({ status: 'ok', findings, metrics, errors: [] }),
+ * };
+ */
+import type { z } from 'zod';
+import type { Aspect, ProbeResult, RuleMeta } from './model.js';
+
+/** Where a system can be observed. More kinds of source arrive with later probes. */
+export interface SystemSources {
+  /** Absolute path of a local repository or directory. */
+  repo?: string;
+}
+
+export interface SystemSpec {
+  name: string;
+  sources: SystemSources;
+}
+
+/** Reports progress of long work; the CLI shows it on a terminal and drops it elsewhere. */
+export type ProgressFn = (message: string, counts?: { done: number; total?: number }) => void;
+
+export interface ProbeContext {
+  system: SystemSpec;
+  /** Aborted on timeout or Ctrl-C; a probe stops promptly and returns what it has or throws. */
+  signal: AbortSignal;
+  /** The observation's clock: every age is computed against it (tests pin it). */
+  now: Date;
+  /** No network at all when true. */
+  offline: boolean;
+  /** A directory the probe may use for caches (created on demand by the probe). */
+  cacheDir: string;
+  progress: ProgressFn;
+}
+
+/** Documentation of one option of a probe's config, shown by `prodeng probes`. */
+export interface ProbeOptionDoc {
+  key: string;
+  type: string;
+  default: string;
+  description: string;
+}
+
+export interface Probe<C = unknown> {
+  /** Equals its folder name under src/probes. */
+  id: string;
+  aspect: Aspect;
+  title: string;
+  description: string;
+  /** Every rule the probe can report, with its metadata (SARIF, docs). */
+  rules: RuleMeta[];
+  /** zod schema of the probe's options; defaults live here. Unknown keys must be rejected. */
+  configSchema: z.ZodType<C>;
+  options: ProbeOptionDoc[];
+  /** Cheap, no I/O: can this probe observe anything of the system's sources? */
+  appliesTo(system: SystemSpec): boolean;
+  run(ctx: ProbeContext, config: C): Promise<ProbeResult>;
+}
+
+/**
+ * A probe whose config type has been erased, as the registry holds them. `any` is safe here
+ * because the engine only ever passes a config that the probe's own schema has just parsed.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: see above
+export type AnyProbe = Probe<any>;
