@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { z } from 'zod';
+import type { AnyProbe } from '../core/probe.js';
+import { ConfigError, parseConfig, type ConfigIssue } from './load.js';
+
+const fakeProbe: AnyProbe = {
+  id: 'fake',
+  aspect: 'code-health',
+  title: 'Fake',
+  description: 'A probe for tests',
+  rules: [],
+  options: [],
+  configSchema: z
+    .object({ tags: z.array(z.string()).default(['TODO']), limit: z.number().int().positive().default(5) })
+    .strict(),
+  appliesTo: () => true,
+  run: async () => ({ status: 'ok', findings: [], metrics: [], errors: [] }),
+};
+
+function issuesOf(text: string): ConfigIssue[] {
+  try {
+    parseConfig(text, '/work/prodeng.yml', [fakeProbe]);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.issues;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('parseConfig', () => {
+  it('resolves systems, repo paths and probe defaults', () => {
+    const config = parseConfig('systems:\n  - name: web\n    repo: ./web\n', '/work/prodeng.yml', [fakeProbe]);
+    expect(config.systems).toHaveLength(1);
+    expect(config.systems[0]!.sources.repo).toBe('/work/web');
+    expect(config.systems[0]!.probes.get('fake')).toEqual({ enabled: true, config: { tags: ['TODO'], limit: 5 } });
+    expect(config.timeoutMs).toBe(600_000);
+  });
+
+  it('lays system probe options over global ones and can disable a probe', () => {
+    const config = parseConfig(
+      'probes:\n  fake:\n    limit: 9\nsystems:\n  - name: a\n    repo: a\n    probes:\n      fake:\n        tags: [FIXME]\n  - name: b\n    repo: b\n    probes:\n      fake: false\n',
+      '/w/prodeng.yml',
+      [fakeProbe],
+    );
+    expect(config.systems[0]!.probes.get('fake')).toEqual({ enabled: true, config: { tags: ['FIXME'], limit: 9 } });
+    expect(config.systems[1]!.probes.get('fake')).toEqual({ enabled: false });
+  });
+
+  it('names file, line, column and key of a wrong type', () => {
+    const [issue] = issuesOf('systems:\n  - name: web\n    repo: 42\n');
+    expect(issue).toMatchObject({ file: expect.stringContaining('prodeng.yml'), line: 3, column: 11, key: 'systems[0].repo' });
+    expect(issue!.message).toMatch(/expected string/);
+  });
+
+  it('rejects unknown keys with a suggestion, at the key', () => {
+    const [issue] = issuesOf('systems:\n  - name: web\n    rep: .\n');
+    expect(issue).toMatchObject({ line: 3, column: 5, key: 'systems[0].rep' });
+    expect(issue!.message).toContain('did you mean "repo"');
+  });
+
+  it('validates probe options with the probe schema and points into the system override', () => {
+    const issues = issuesOf('systems:\n  - name: web\n    repo: .\n    probes:\n      fake:\n        limit: -1\n        tgas: [x]\n');
+    expect(issues.map((i) => i.key).sort()).toEqual(['systems[0].probes.fake.limit', 'systems[0].probes.fake.tgas']);
+    expect(issues.find((i) => i.key.endsWith('tgas'))!.message).toContain('did you mean "tags"');
+    expect(issues.find((i) => i.key.endsWith('limit'))!.line).toBe(6);
+  });
+
+  it('rejects an unknown probe and lists the known ones', () => {
+    const [issue] = issuesOf('probes:\n  fak: {}\n');
+    expect(issue!.message).toMatch(/unknown probe "fak" \(did you mean "fake"\?\); known probes: fake/);
+    expect(issue!.line).toBe(2);
+  });
+
+  it('reports YAML syntax errors and duplicate keys with their line', () => {
+    expect(issuesOf('systems:\n  - name: [unclosed\n')[0]!.line).toBeGreaterThan(0);
+    const [dup] = issuesOf('timeout: 5\ntimeout: 6\n');
+    expect(dup!.line).toBe(2);
+  });
+
+  it('refuses alias bombs', () => {
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 8; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(', ')}]`);
+    expect(() => parseConfig(bomb.join('\n'), '/w/prodeng.yml', [fakeProbe])).toThrow(ConfigError);
+  });
+
+  it('requires a reason and a fingerprint or rule on ignore entries, and a real date', () => {
+    const issues = issuesOf('ignore:\n  - path: "x/**"\n    until: 2026-02-30\n');
+    const text = issues.map((i) => `${i.key}: ${i.message}`).join('\n');
+    expect(text).toContain('ignore[0].reason');
+    expect(text).toContain('ignore[0].until');
+    expect(text).toMatch(/needs a fingerprint or a rule/);
+  });
+
+  it('records where each ignore entry was written', () => {
+    const config = parseConfig(
+      'systems:\n  - name: a\n    repo: .\nignore:\n  - rule: fake/x\n    reason: noise\n    until: 2027-01-01\n',
+      '/w/prodeng.yml',
+      [fakeProbe],
+    );
+    expect(config.systems[0]!.ignores[0]).toMatchObject({ rule: 'fake/x', until: '2027-01-01', source: { line: 5 } });
+  });
+
+  it('rejects duplicate system names', () => {
+    const [issue] = issuesOf('systems:\n  - name: a\n  - name: a\n');
+    expect(issue).toMatchObject({ key: 'systems[1].name', line: 3 });
+  });
+
+  it('rejects a document that is not a mapping', () => {
+    expect(issuesOf('- a\n- b\n')[0]!.message).toMatch(/expected a mapping/);
+  });
+
+  it('never throws anything but ConfigError on arbitrary text', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 200 }), (text) => {
+        try {
+          parseConfig(text, '/w/prodeng.yml', [fakeProbe]);
+        } catch (error) {
+          if (!(error instanceof ConfigError)) throw error;
+          for (const issue of error.issues) expect(issue.message.length).toBeGreaterThan(0);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
