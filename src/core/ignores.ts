@@ -1,0 +1,69 @@
+/**
+ * `ignore:` entries of the config. An ignore hides a finding from the backlog and `--fail-on`, but
+ * the finding is still recorded (marked suppressed), so its age survives when the ignore ends. An
+ * ignore past its `until` date stops hiding anything and is itself reported, so "temporary"
+ * exceptions cannot quietly become permanent.
+ */
+import picomatch from 'picomatch';
+import type { LocatedIgnore } from '../config/load.js';
+import { fingerprint } from './fingerprint.js';
+import type { Finding, RuleMeta, Suppression } from './model.js';
+
+export const IGNORE_EXPIRED_RULE: RuleMeta = {
+  id: 'core/ignore-expired',
+  title: 'An ignore entry has expired',
+  description:
+    'An ignore entry in prodeng.yml is past its `until` date, so the findings it hid are back in the backlog.',
+  defaultSeverity: 'low',
+  remediation: 'Fix what the entry was hiding, or extend `until` with a reason that still holds, or delete the entry.',
+};
+
+/** Rules that prodeng itself reports, outside any probe. */
+export const CORE_RULES: readonly RuleMeta[] = [IGNORE_EXPIRED_RULE];
+
+export interface IgnoreMatcher {
+  /** The suppression for a finding, or undefined when no active ignore matches it. */
+  match(finding: Pick<Finding, 'fingerprint' | 'rule' | 'location'>): Suppression | undefined;
+  /** Findings for entries whose `until` has passed. */
+  expired: Finding[];
+}
+
+/** `today` is a YYYY-MM-DD date: an ignore is active through its `until` day. */
+export function compileIgnores(entries: readonly LocatedIgnore[], now: Date): IgnoreMatcher {
+  const today = now.toISOString().slice(0, 10);
+  const active: Array<{ entry: LocatedIgnore; path?: (path: string) => boolean }> = [];
+  const expired: Finding[] = [];
+  for (const entry of entries) {
+    if (entry.until !== undefined && entry.until < today) {
+      const what = entry.fingerprint ? `fingerprint ${entry.fingerprint}` : `rule ${entry.rule}${entry.path ? ` on ${entry.path}` : ''}`;
+      expired.push({
+        rule: IGNORE_EXPIRED_RULE.id,
+        severity: 'low',
+        title: `Ignore of ${what} expired on ${entry.until}`,
+        message: `The ignore entry for ${what} ("${entry.reason}") expired on ${entry.until}; what it hid is reported again.`,
+        location: { path: entry.source.file, ...(entry.source.line === undefined ? {} : { line: entry.source.line }) },
+        fingerprint: fingerprint(IGNORE_EXPIRED_RULE.id, entry.fingerprint ?? '', entry.rule ?? '', entry.path ?? ''),
+        data: { fingerprint: entry.fingerprint ?? null, rule: entry.rule ?? null, path: entry.path ?? null, reason: entry.reason, until: entry.until },
+        remediation: IGNORE_EXPIRED_RULE.remediation,
+        effort: 'trivial',
+      });
+      continue;
+    }
+    active.push({ entry, ...(entry.path === undefined ? {} : { path: picomatch(entry.path, { dot: true }) }) });
+  }
+  return {
+    expired,
+    match(finding) {
+      for (const { entry, path } of active) {
+        if (entry.fingerprint !== undefined && !finding.fingerprint.startsWith(entry.fingerprint)) continue;
+        if (entry.rule !== undefined && entry.rule !== finding.rule) continue;
+        if (path !== undefined) {
+          const location = finding.location;
+          if (location === null || !('path' in location) || !path(location.path)) continue;
+        }
+        return { reason: entry.reason, until: entry.until ?? null };
+      }
+      return undefined;
+    },
+  };
+}

@@ -1,0 +1,15 @@
+/**
+ * Every probe prodeng ships, by id. Adding a probe means adding its folder and one line here; a
+ * meta-test (registry.test.ts) keeps this map and the folders in step.
+ */
+import type { AnyProbe } from '../core/probe.js';
+import { todoProbe } from './todo/index.js';
+
+export const probeRegistry = {
+  todo: todoProbe,
+} as const satisfies Record<string, AnyProbe>;
+
+export type ProbeId = keyof typeof probeRegistry;
+
+/** The probes in a stable order (the order of the map). */
+export const allProbes: readonly AnyProbe[] = Object.values(probeRegistry);

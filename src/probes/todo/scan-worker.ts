@@ -1,0 +1,15 @@
+/**
+ * Worker thread of the todo scan: receives batches of paths, answers with their markers. Runs
+ * from the compiled dist/ only (see collect.ts).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { scanBatch, type BatchOptions } from './scan-batch.js';
+
+interface Init extends BatchOptions {
+  root: string;
+}
+
+const init = workerData as Init;
+parentPort?.on('message', (message: { id: number; paths: string[] }) => {
+  parentPort?.postMessage({ id: message.id, result: scanBatch(init.root, message.paths, init) });
+});
