@@ -71,24 +71,40 @@ export interface Store {
   /**
    * Records one snapshot in one transaction and reconciles the findings' lifecycle (see
    * `core/lifecycle.ts`). Either everything is recorded or nothing is. Returns the new id.
+   * Duplicate fingerprints in one input: the first wins. Times are stored as `toISOString()`.
+   * Rejects with a TypeError for invalid input, a `StoreError` for backend failures.
    */
   recordSnapshot(input: SnapshotInput): Promise<string>;
+  /** By name, in code-unit order (the same on every backend). */
   listSystems(): Promise<SystemSummary[]>;
-  /** Newest first. */
+  /**
+   * Newest first (by `startedAt`, then id). Probe runs are included without their `facts` (which
+   * can be large); `getSnapshot` has them.
+   */
   listSnapshots(system: string, options?: { limit?: number }): Promise<SnapshotRecord[]>;
   /** With probe runs and their facts; null when there is no such snapshot. */
   getSnapshot(id: string): Promise<SnapshotRecord | null>;
   /**
    * Findings as they were at a snapshot: those observed in it (status new/open/reopened) and those
-   * it resolved (status resolved).
+   * it resolved (status resolved). Ordered by first appearance; empty for an unknown snapshot.
    */
   findingsAt(snapshotId: string): Promise<StoredFinding[]>;
   /**
    * The backlog of a system: every finding whose current state is open (observed and not yet
    * resolved by a later complete run of its probe), plus those resolved by the system's latest
-   * snapshot. Status is the finding's status at its latest observation.
+   * snapshot. Status is the finding's status at its latest observation. Ordered by first
+   * appearance; empty for an unknown system.
    */
   currentFindings(system: string): Promise<StoredFinding[]>;
+  /**
+   * The id of the snapshot `ref` designates: a full id, a unique id prefix of at least 4
+   * characters (case-insensitive), or `~N`, the N-th snapshot back from the latest of `system`
+   * (`~0` is the latest; without a system, the store must hold exactly one). A given `system` also
+   * restricts ids and prefixes to its snapshots. Throws a `StoreError` with code `not-found` or
+   * `ambiguous` whose message lists the candidates.
+   */
+  resolveSnapshotRef(system: string | undefined, ref: string): Promise<string>;
+  /** In the order they were given to recordSnapshot. */
   metricsAt(snapshotId: string): Promise<MetricRecord[]>;
   /** Oldest first; every label set unless `labels` narrows it (exact match on the given keys). */
   metricSeries(system: string, name: string, labels?: Record<string, string>): Promise<MetricPoint[]>;

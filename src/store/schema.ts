@@ -1,0 +1,127 @@
+/**
+ * The tables as Kysely sees them (after migration `0001-initial`). Every JSON value is stored as
+ * text on both backends, every time as ISO-8601 text in UTC (`Date#toISOString()`), so that string
+ * order is time order and the two dialects behave the same.
+ */
+import type { Generated } from 'kysely';
+
+export interface SystemsTable {
+  id: Generated<number>;
+  name: string;
+  created_at: string;
+  /** Touched by every recordSnapshot; on PostgreSQL the update also serialises writers of a system. */
+  updated_at: string;
+}
+
+export interface SnapshotsTable {
+  /** See `ids.ts`: 26 characters, time-sortable. */
+  id: string;
+  system_id: number;
+  started_at: string;
+  finished_at: string;
+  status: string;
+  revision_commit: string | null;
+  revision_branch: string | null;
+  /** When the store wrote the row (wall clock of the recording process). */
+  recorded_at: string;
+}
+
+export interface ProbeRunsTable {
+  snapshot_id: string;
+  /** Position in `SnapshotInput.probes`, to give them back in the same order. */
+  ordinal: number;
+  probe: string;
+  status: string;
+  duration_ms: number;
+  /** JSON array of ProbeError. */
+  errors: string;
+  /** JSON, or NULL when the probe reported no facts (`undefined`). */
+  facts: string | null;
+}
+
+/** One row per (system, fingerprint): the finding's current state. */
+export interface FindingsTable {
+  id: Generated<number>;
+  system_id: number;
+  fingerprint: string;
+  probe: string;
+  rule: string;
+  aspect: string;
+  severity: string;
+  title: string;
+  message: string;
+  location_path: string | null;
+  location_line: number | null;
+  location_column: number | null;
+  location_url: string | null;
+  data: string;
+  remediation: string | null;
+  effort: string | null;
+  /** JSON Suppression, or NULL. */
+  suppressed: string | null;
+  state: 'open' | 'resolved';
+  /** Status at the latest snapshot that observed or resolved it. */
+  last_status: 'new' | 'open' | 'reopened' | 'resolved';
+  first_seen: string;
+  last_seen: string;
+  first_snapshot_id: string;
+  /** The latest snapshot that observed it. */
+  last_snapshot_id: string;
+  resolved_at: string | null;
+  /** The snapshot that resolved it, while it stays resolved. */
+  resolved_snapshot_id: string | null;
+}
+
+/** What a snapshot saw of a finding, or (status `resolved`) the finding it resolved. */
+export interface FindingOccurrencesTable {
+  snapshot_id: string;
+  finding_id: number;
+  status: 'new' | 'open' | 'reopened' | 'resolved';
+  severity: string;
+  title: string;
+  message: string;
+  location_path: string | null;
+  location_line: number | null;
+  location_column: number | null;
+  location_url: string | null;
+  data: string;
+  suppressed: string | null;
+  /** The snapshot's time when observed; the last observation's time when resolved. */
+  last_seen: string;
+}
+
+export interface MetricPointsTable {
+  snapshot_id: string;
+  /** Position in `SnapshotInput.metrics`. */
+  ordinal: number;
+  system_id: number;
+  probe: string;
+  name: string;
+  value: number;
+  unit: string;
+  /** JSON object with sorted keys (`canonicalLabels`). */
+  labels: string;
+}
+
+export interface Database {
+  systems: SystemsTable;
+  snapshots: SnapshotsTable;
+  probe_runs: ProbeRunsTable;
+  findings: FindingsTable;
+  finding_occurrences: FindingOccurrencesTable;
+  metric_points: MetricPointsTable;
+}
+
+/** Kysely's migration bookkeeping tables, prefixed so they never clash in a shared PostgreSQL database. */
+export const MIGRATION_TABLE = 'prodeng_migration';
+export const MIGRATION_LOCK_TABLE = 'prodeng_migration_lock';
+
+/** The data tables, e.g. for tests that empty a database between cases. */
+export const DATA_TABLES = [
+  'metric_points',
+  'finding_occurrences',
+  'findings',
+  'probe_runs',
+  'snapshots',
+  'systems',
+] as const satisfies readonly (keyof Database)[];
