@@ -1,7 +1,17 @@
 #!/usr/bin/env node
 // Thin launcher: the compiled CLI lives in dist/ (built by `npm ci` through the `prepare` script).
-import { main } from '../dist/cli/main.js';
+// The version check comes first, with no imports that need a newer Node, so an old runtime gets a
+// sentence instead of a stack trace.
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 13)) {
+  process.stderr.write(
+    `prodeng needs Node.js 22.13 or newer (this is ${process.versions.node}).\n` +
+      'Run it with `npx prodeng` inside a checkout after `npm ci` (that uses the pinned Node 24), or upgrade Node.js.\n',
+  );
+  process.exit(2);
+}
 
+const { main } = await import('../dist/cli/main.js');
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

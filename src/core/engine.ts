@@ -10,7 +10,7 @@ import type { FindingInput, MetricInput, Store } from '../store/store.js';
 import { mapLimit } from '../util/concurrency.js';
 import { gitRevision } from '../util/git.js';
 import { compileIgnores } from './ignores.js';
-import type { ProbeResult, ProbeRunRecord, ProbeRunStatus, SnapshotStatus } from './model.js';
+import { CORE_PROBE_ID, type ProbeResult, type ProbeRunRecord, type ProbeRunStatus, type SnapshotStatus } from './model.js';
 import type { AnyProbe, ProbeContext } from './probe.js';
 import { validateProbeResult } from './validate.js';
 
@@ -45,8 +45,6 @@ export interface ObservedSnapshot {
   snapshotId: string;
   status: SnapshotStatus;
 }
-
-export const CORE_PROBE_ID = 'core';
 
 export async function observe(options: ObserveOptions): Promise<ObservedSnapshot[]> {
   const now = options.now ?? (() => new Date());

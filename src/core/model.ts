@@ -105,6 +105,12 @@ export type ProbeResult =
   | { status: 'failed'; errors: ProbeError[] };
 
 /** Status of one probe in one snapshot; `skipped` when it did not apply or was not selected. */
+/**
+ * The engine's own pseudo-probe: findings prodeng reports about itself (expired ignores). Its run
+ * is stored so lifecycle works for those findings, and hidden from reports.
+ */
+export const CORE_PROBE_ID = 'core';
+
 export type ProbeRunStatus = 'ok' | 'partial' | 'failed' | 'skipped';
 export type SnapshotStatus = 'complete' | 'partial' | 'failed';
 export type FindingStatus = 'new' | 'open' | 'resolved' | 'reopened';

@@ -4,7 +4,7 @@
  */
 import { rankFindings } from '../report/priority.js';
 import type { Store, StoredFinding } from '../store/store.js';
-import type { MetricRecord, Report, RuleMeta, SnapshotRecord } from './model.js';
+import { CORE_PROBE_ID, type MetricRecord, type Report, type RuleMeta, type SnapshotRecord } from './model.js';
 
 export interface BuildReportOptions {
   now: Date;
@@ -29,7 +29,8 @@ export async function buildReport(
   for (const id of snapshotIds) {
     const snapshot = await store.getSnapshot(id);
     if (!snapshot) continue;
-    snapshots.push(snapshot);
+    // The core pseudo-probe always runs and always succeeds; showing it would only be noise.
+    snapshots.push({ ...snapshot, probes: snapshot.probes.filter((probe) => probe.id !== CORE_PROBE_ID) });
     const isLatest = (await store.listSnapshots(snapshot.system, { limit: 1 }))[0]?.id === id;
     // The current backlog only makes sense for a system's latest snapshot; an older one is
     // reported as it was.

@@ -117,6 +117,8 @@ describe('prodeng observe (todo probe, SQLite)', () => {
     );
     expect(diff.result.code, diff.result.stderr).toBe(0);
     expect(diff.json.findings.resolved).toEqual([]);
+    expect(diff.json.findings.new).toEqual([]);
+    expect((diff.json.findings as unknown as { reopened: JsonFinding[] }).reopened.map((f) => f.fingerprint)).toEqual([original.fingerprint]);
 
     const history = await runJson<{ series: Array<{ name: string; labels: Record<string, string>; points: Array<{ value: number }> }> }>(
       ['history', '--metric', 'todo.count', '--label', 'tag=TODO', '--format', 'json'],
@@ -163,7 +165,7 @@ describe('prodeng observe (todo probe, SQLite)', () => {
     const deploy = json.findings.find((f) => f.location && 'path' in f.location && f.location.path === 'scripts/deploy.sh');
     expect(deploy?.suppressed?.reason).toBe('deploy scripts are rewritten next quarter');
     const expired = json.findings.find((f) => f.rule === 'core/ignore-expired');
-    expect(expired).toMatchObject({ severity: 'low', location: { path: 'prodeng.yml', line: 10 } });
+    expect(expired).toMatchObject({ severity: 'low', location: { path: 'prodeng.yml', line: 9 } });
     // The app.ts TODO is high and not ignored, so --fail-on high still fails.
     expect(result.code).toBe(1);
   });

@@ -138,8 +138,9 @@ function toFinding(
       author,
       date: date === null ? null : date.toISOString(),
       ageDays,
-      reference: findReference(text),
-      owner: marker.owner ?? null,
+      // `TODO(#123)` puts the reference where an owner would go.
+      reference: findReference(text) ?? (marker.owner === undefined ? null : findReference(marker.owner)),
+      owner: marker.owner === undefined || findReference(marker.owner) !== null ? null : marker.owner,
       language,
     },
     effort: 'small',
