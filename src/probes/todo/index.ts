@@ -7,6 +7,7 @@ import type { Finding, Metric, ProbeError, Severity } from '../../core/model.js'
 import type { Probe } from '../../core/probe.js';
 import { mapLimit } from '../../util/concurrency.js';
 import { gitBlameLines, type BlameLine } from '../../util/git.js';
+import { BlameCache } from './blame-cache.js';
 import { collectMarkers } from './collect.js';
 import { todoConfigSchema, todoOptionDocs, type TodoConfig } from './config.js';
 import { findReference } from './references.js';
@@ -46,23 +47,35 @@ export const todoProbe: Probe<TodoConfig> = {
 
     const blame = new Map<string, Map<number, BlameLine>>();
     if (config.blame && collected.source === 'git') {
-      const tracked = collected.found.filter((file) => collected.tracked.has(file.path));
+      const cache = BlameCache.load(ctx.cacheDir);
+      const pending: typeof collected.found = [];
+      for (const file of collected.found) {
+        if (!collected.tracked.has(file.path)) continue;
+        // Only a file whose content is what git has in its index can reuse an earlier answer.
+        const clean = collected.tracked.get(file.path) === file.blob;
+        const cached = clean ? cache.get(file.blob, file.markers.map((marker) => marker.line)) : undefined;
+        if (cached) blame.set(file.path, cached);
+        else pending.push(file);
+      }
       let done = 0;
       await mapLimit(
-        tracked,
+        pending,
         BLAME_CONCURRENCY,
         async (file) => {
           try {
             const lines = file.markers.map((marker) => marker.line);
-            blame.set(file.path, await gitBlameLines(root, file.path, lines, { signal: ctx.signal, now: ctx.now }));
+            const answer = await gitBlameLines(root, file.path, lines, { signal: ctx.signal, now: ctx.now });
+            blame.set(file.path, answer);
+            if (collected.tracked.get(file.path) === file.blob) cache.set(file.blob, answer);
           } catch (error) {
             if (ctx.signal.aborted) throw error;
             errors.push({ path: file.path, message: `git blame failed: ${(error as Error).message}`, code: 'blame-failed' });
           }
-          ctx.progress('blame', { done: ++done, total: tracked.length });
+          ctx.progress('blame', { done: ++done, total: pending.length });
         },
         ctx.signal,
       );
+      cache.save();
     }
 
     const findings: Finding[] = [];

@@ -3,6 +3,7 @@
  * threads. Reads each file once with one open/fstat/read/close, so a file over the size limit is
  * never read at all.
  */
+import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ProbeError } from '../../core/model.js';
@@ -12,6 +13,8 @@ export interface FileMarkers {
   path: string;
   language: string;
   markers: Marker[];
+  /** The git blob id of the content read (only computed for files with markers). */
+  blob: string;
 }
 
 export interface BatchResult {
@@ -71,7 +74,10 @@ export function scanBatch(root: string, paths: readonly string[], options: Batch
         continue;
       }
       result.scanned++;
-      if (outcome.markers.length > 0) result.found.push({ path, language: outcome.language, markers: outcome.markers });
+      if (outcome.markers.length > 0) {
+        const content = read === stat.size ? bytes : bytes.subarray(0, read);
+        result.found.push({ path, language: outcome.language, markers: outcome.markers, blob: gitBlobId(content) });
+      }
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       // Deleted from the work tree but still in the index, or replaced by a directory: nothing to scan.
@@ -85,4 +91,9 @@ export function scanBatch(root: string, paths: readonly string[], options: Batch
     }
   }
   return result;
+}
+
+/** The id git gives this content as a blob, so a clean file can be recognised without asking git. */
+export function gitBlobId(content: Uint8Array): string {
+  return createHash('sha1').update(`blob ${content.length}\0`).update(content).digest('hex');
 }
