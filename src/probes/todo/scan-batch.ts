@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ProbeError } from '../../core/model.js';
+import { languageMayApply } from './languages.js';
 import { scanFile, type Marker } from './scanner.js';
 
 export interface FileMarkers {
@@ -48,6 +49,11 @@ export function scanBatch(root: string, paths: readonly string[], options: Batch
     result.skipped[reason] = (result.skipped[reason] ?? 0) + 1;
   };
   for (const path of paths) {
+    // Images, fonts, archives: known by their extension, so never opened.
+    if (!languageMayApply(path)) {
+      skip('unsupported-language');
+      continue;
+    }
     let fd: number | undefined;
     try {
       fd = openSync(join(root, path), 'r');
@@ -71,6 +77,10 @@ export function scanBatch(root: string, paths: readonly string[], options: Batch
       const outcome = scanFile(path, read === stat.size ? bytes : bytes.subarray(0, read), { tags: options.tags });
       if (outcome.kind === 'skipped') {
         skip(outcome.reason);
+        continue;
+      }
+      if (outcome.kind === 'failed') {
+        result.errors.push({ path, message: `could not scan ${path}: ${outcome.message}`, code: 'scan-failed' });
         continue;
       }
       result.scanned++;

@@ -1,0 +1,96 @@
+/**
+ * The todo probe's speed on a large real tree, against ripgrep and leasot on the same files.
+ *
+ *   node bench/todo/bench.ts [--runs N] [--skip-leasot]
+ *
+ * Measures, on the tree from prepare.ts (about 58,000 files, committed to a scratch repository):
+ * - rg:       `rg -c 'TODO|FIXME|HACK|XXX|BUG' --hidden --no-ignore -g '!.git'` (the reference)
+ * - prodeng:  `prodeng observe` with only the todo probe, blame off, default excludes off and no
+ *             size limit, so it reads the same files rg reads; end to end: process start, git
+ *             listing, scan, storing the snapshot, writing the JSON report
+ * - leasot:   `leasot --reporter json` over every file of a type leasot knows (once; slow)
+ * Wall time is the median of N runs after one warm-up run (page cache warm for everyone); peak
+ * memory is the maximum resident set size reported by GNU time.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { prepareTree, WORK } from './prepare.ts';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const LEASOT_VERSION = '14.4.0';
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, 'skip-leasot': { type: 'boolean' } } });
+const runs = Number(values.runs);
+
+interface Measure {
+  seconds: number[];
+  maxRssMb: number;
+}
+
+/** Runs a command N times under GNU time; returns wall seconds and peak RSS. */
+function measure(command: string, args: string[], cwd: string, times: number): Measure {
+  const seconds: number[] = [];
+  let maxRss = 0;
+  for (let i = 0; i < times + 1; i++) {
+    const result = spawnSync('/usr/bin/time', ['-f', '%e %M', command, ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 30 });
+    if (result.status !== 0 && result.status !== 1) throw new Error(`${command} failed (${result.status}): ${result.stderr.slice(-2000)}`);
+    const [wall, rss] = result.stderr.trim().split('\n').at(-1)!.split(' ').map(Number);
+    if (i === 0) continue; // warm-up
+    seconds.push(wall!);
+    maxRss = Math.max(maxRss, rss!);
+  }
+  return { seconds, maxRssMb: Math.round(maxRss / 1024) };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+const tree = prepareTree();
+const fileCount = execFileSync('git', ['ls-files'], { cwd: tree, maxBuffer: 1 << 28 }).toString().split('\n').length - 1;
+const config = join(WORK, 'prodeng-bench.yml');
+writeFileSync(
+  config,
+  `systems:\n  - name: tree\n    repo: ${tree}\nprobes:\n  todo:\n    blame: false\n    defaultExcludes: false\n    maxFileSize: 1000000000\n`,
+);
+const db = join(WORK, 'bench.db');
+
+const rg = measure('rg', ['-c', 'TODO|FIXME|HACK|XXX|BUG', '--hidden', '--no-ignore', '-g', '!.git'], tree, runs);
+rmSync(db, { force: true });
+const prodeng = measure(
+  process.execPath,
+  [join(ROOT, 'bin', 'prodeng.js'), 'observe', '--config', config, '--db', db, '--probe', 'todo', '--format', 'json', '-q', '-o', '/dev/null'],
+  WORK,
+  runs,
+);
+
+let leasot: Measure | undefined;
+if (!values['skip-leasot']) {
+  const leasotDir = join(WORK, 'leasot');
+  if (!existsSync(join(leasotDir, 'node_modules', 'leasot', 'dist', 'cli', 'leasot.js'))) {
+    mkdirSync(leasotDir, { recursive: true });
+    writeFileSync(join(leasotDir, 'package.json'), '{"name":"leasot-bench","private":true}');
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', `leasot@${LEASOT_VERSION}`], { cwd: leasotDir, stdio: 'ignore' });
+  }
+  // leasot takes globs and skips file types it does not know; give it everything under pkgs/ and
+  // the same five tags (it finds TODO and FIXME by default).
+  leasot = measure(
+    process.execPath,
+    [join(leasotDir, 'node_modules', 'leasot', 'dist', 'cli', 'leasot.js'), '--reporter', 'json', '--exit-nicely', '--skip-unsupported', '--tags', 'HACK,XXX,BUG', 'pkgs/**'],
+    tree,
+    1,
+  );
+}
+
+const results = {
+  date: new Date().toISOString(),
+  machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}`,
+  files: fileCount,
+  rg: { medianSeconds: median(rg.seconds), runs: rg.seconds, maxRssMb: rg.maxRssMb },
+  prodeng: { medianSeconds: median(prodeng.seconds), runs: prodeng.seconds, maxRssMb: prodeng.maxRssMb },
+  ...(leasot ? { leasot: { seconds: leasot.seconds[0], maxRssMb: leasot.maxRssMb } } : {}),
+  ratioToRg: Math.round((median(prodeng.seconds) / median(rg.seconds)) * 100) / 100,
+  ...(leasot ? { speedupOverLeasot: Math.round((leasot.seconds[0]! / median(prodeng.seconds)) * 10) / 10 } : {}),
+};
+writeFileSync(join(WORK, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+console.log(JSON.stringify(results, null, 2));

@@ -1,0 +1,556 @@
+import { describe, expect, it } from 'vitest';
+import { getLanguage } from './languages.js';
+import type { Marker } from './scanner.js';
+import { isGenerated, scanFile, scanFileUnchecked, scanText } from './scanner.js';
+
+const TAGS = { tags: ['TODO', 'FIXME', 'HACK', 'XXX', 'BUG'] };
+
+function scan(id: string, source: string, tags = TAGS): Marker[] {
+  const language = getLanguage(id);
+  if (language === undefined) throw new Error(`no language ${id}`);
+  return scanText(source, language, tags);
+}
+
+/** `line:TAG:text`, the shape most assertions compare. */
+function brief(markers: readonly Marker[]): string[] {
+  return markers.map((m) => `${m.line}:${m.tag}:${m.text}`);
+}
+
+const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+interface LanguageCase {
+  id: string;
+  /** Source with markers in comments. */
+  yes: string;
+  /** `line:TAG:text` of each marker in `yes`. */
+  expected: string[];
+  /** Source whose tags all sit in strings (or otherwise outside comments): no marker. */
+  no?: string;
+}
+
+const CASES: LanguageCase[] = [
+  // --- C family
+  {
+    id: 'c',
+    yes: 'int x = 1\'000; // TODO: free buffer\n/* FIXME first\n * second line */\n#define A 1 // HACK: continued \\\n   still comment XXX\n',
+    expected: ['1:TODO:free buffer', '2:FIXME:first', '4:HACK:continued \\', '5:XXX:'],
+    no: 'char *s = "// TODO no"; char c = \'"\'; char *t = "/* FIXME no */";\nchar *u = "a\\"// BUG no";\n',
+  },
+  {
+    id: 'cpp',
+    yes: 'auto s = R"x( ")x"; // TODO: after raw\n',
+    expected: ['1:TODO:after raw'],
+    no: 'auto s = R"d(// TODO no )" still)d";\nauto t = u8R"(/* FIXME no */)";\n',
+  },
+  {
+    id: 'objective-c',
+    yes: '// TODO: bridge\nNSString *s = @"x"; /* FIXME: y */\n',
+    expected: ['1:TODO:bridge', '2:FIXME:y'],
+    no: 'NSString *s = @"// TODO no";\n',
+  },
+  {
+    id: 'csharp',
+    yes: 'var p = @"C:\\dir\\"; // TODO: verbatim ended\nvar q = """\n "quoted" // not yet\n """; // FIXME: raw ended\n',
+    expected: ['1:TODO:verbatim ended', '4:FIXME:raw ended'],
+    no: 'var a = @"a ""// TODO no"" b";\nvar b = """\n  // TODO no\n  """;\nvar c = $"{x} // FIXME no";\nchar d = \'"\';\n',
+  },
+  {
+    id: 'java',
+    yes: '/** TODO: document */\nclass A {} // FIXME(bob): rename\n',
+    expected: ['1:TODO:document', '2:FIXME:rename'],
+    no: 'String s = """\n  // TODO no\n  """;\nString t = "/* FIXME no */";\n',
+  },
+  {
+    id: 'kotlin',
+    yes: '/* outer /* inner */ TODO: still comment */\nval x = 1 // FIXME: y\n',
+    expected: ['1:TODO:still comment', '2:FIXME:y'],
+    no: 'val s = "${"// TODO no"} // FIXME no"\nval t = """// HACK no"""\n',
+  },
+  {
+    id: 'scala',
+    yes: '/* a /* b */ TODO: nested */\n',
+    expected: ['1:TODO:nested'],
+    no: 'val s = """// TODO no"""\nval c = \'"\'\nval t = "// FIXME no"\n',
+  },
+  {
+    id: 'groovy',
+    yes: "def r = /\\/\\/ not a comment/ // TODO: after regex\n",
+    expected: ['1:TODO:after regex'],
+    no: "def s = '''// TODO no'''\ndef t = \"${x} // FIXME no\"\n",
+  },
+  {
+    id: 'go',
+    yes: 'x := \'"\' // TODO: rune quote\n',
+    expected: ['1:TODO:rune quote'],
+    no: 's := `// TODO no\n/* FIXME no */`\nt := "// HACK no"\n',
+  },
+  {
+    id: 'rust',
+    yes: "/* outer /* inner */ TODO: x */\nfn f<'a>(x: &'a str) {} // FIXME: after lifetime\nlet c = '\"'; // HACK: after char\n",
+    expected: ['1:TODO:x', '2:FIXME:after lifetime', '3:HACK:after char'],
+    no: 'let s = r#"// TODO no " still"#;\nlet b = b"// FIXME no";\nlet m = "multi\n// HACK no\n";\n',
+  },
+  {
+    id: 'swift',
+    yes: '/* a /* b */ TODO: nested */\nlet s = "\\(a + ")")" // FIXME: after interpolation\n',
+    expected: ['1:TODO:nested', '2:FIXME:after interpolation'],
+    no: 'let s = #"// TODO no "# "#\nlet t = "\\(a + "// FIXME no")"\nlet u = """\n// HACK no\n"""\n',
+  },
+  {
+    id: 'dart',
+    yes: "var s = r'\\'; // TODO: raw ended\n/* a /* b */ FIXME: nested */\n",
+    expected: ['1:TODO:raw ended', '2:FIXME:nested'],
+    no: "var s = '''// TODO no''';\nvar t = \"${'// FIXME no'}\";\n",
+  },
+  {
+    id: 'd',
+    yes: '/+ a /+ b +/ TODO: nested +/\n',
+    expected: ['1:TODO:nested'],
+    no: 'auto s = `// TODO no`;\nauto t = r"\\// FIXME no";\n',
+  },
+  {
+    id: 'solidity',
+    yes: 'uint x; // TODO: overflow\n',
+    expected: ['1:TODO:overflow'],
+    no: 'string s = "// TODO no";\n',
+  },
+  {
+    id: 'zig',
+    yes: 'const x = 1; // TODO: zig\n',
+    expected: ['1:TODO:zig'],
+    no: 'const s =\n    \\\\ // TODO no\n    \\\\ more\n;\nconst t = "// FIXME no";\n',
+  },
+  { id: 'protobuf', yes: '// TODO: field\n', expected: ['1:TODO:field'], no: 'option x = "// TODO no";\n' },
+  { id: 'thrift', yes: '# TODO: x\n', expected: ['1:TODO:x'], no: 'const string s = "# TODO no"\n' },
+  { id: 'prisma', yes: '// TODO: index\n', expected: ['1:TODO:index'], no: 'url = "// TODO no"\n' },
+  { id: 'pascal', yes: '{ TODO: brace comment }\n(* FIXME: paren *)\n', expected: ['1:TODO:brace comment', '2:FIXME:paren'], no: "s := '// TODO no';\n" },
+
+  // --- JavaScript family
+  {
+    id: 'javascript',
+    yes: 'x = /\\/*"/; // TODO: after regex\nconst t = `${"`"} a`; // FIXME: after template\nreturn /#/.test(a); // HACK: keyword regex\n',
+    expected: ['1:TODO:after regex', '2:FIXME:after template', '3:HACK:keyword regex'],
+    no: 'const s = "// TODO no";\nconst t = `\n// FIXME no ${x} /* HACK no */`;\nconst u = \'/* BUG no */\';\nconst r = /\\/\\/ XXX no/;\n',
+  },
+  {
+    id: 'typescript',
+    yes: 'const a = b / c; // TODO(alice): retry on 503\n',
+    expected: ['1:TODO:retry on 503'],
+    no: 'const s: string = "// TODO no";\nconst t = `${`// FIXME no`}`;\n',
+  },
+  { id: 'json', yes: '{\n  // TODO: comment in jsonc\n}\n', expected: ['2:TODO:comment in jsonc'], no: '{"a": "// TODO no", "b": "/* FIXME no */"}\n' },
+  {
+    id: 'coffeescript',
+    yes: '# TODO: x\n###\nFIXME: block\n###\n',
+    expected: ['1:TODO:x', '3:FIXME:block'],
+    no: 's = "#{x} # TODO no"\n',
+  },
+
+  // --- Scripting
+  {
+    id: 'python',
+    yes: 'def f():\n    """TODO: docstring counts."""\n    # FIXME: comment\n    """HACK: bare string statement"""\n',
+    expected: ['2:TODO:docstring counts.', '3:FIXME:comment', '4:HACK:bare string statement'],
+    no: 'x = """TODO no"""\nf("""FIXME no""")\ny = (\n    """HACK no"""\n)\ns = "# BUG no"\nt = \'# XXX no\'\n',
+  },
+  { id: 'starlark', yes: 'cc_library(name = "x")  # TODO: split\n', expected: ['1:TODO:split'], no: 'name = "# TODO no"\n' },
+  {
+    id: 'ruby',
+    yes: '# TODO: x\n=begin\nFIXME: in block\n=end\nputs 1 # HACK: after\n',
+    expected: ['1:TODO:x', '3:FIXME:in block', '5:HACK:after'],
+    no: 'a = <<~EOS\n  # TODO no\nEOS\nb = %q{# FIXME no}\nc = "#{x} # HACK no"\nd = /# BUG no/\n',
+  },
+  {
+    id: 'perl',
+    yes: 'my $n = $#a; # TODO: after last-index\n=pod\n\nFIXME: in pod\n\n=cut\nprint 1;\n',
+    expected: ['1:TODO:after last-index', '4:FIXME:in pod'],
+    no: 'my $s = q{# TODO no};\nmy $t = "# FIXME no";\n$x =~ s/#//g;\nprint <<"EOF";\n# HACK no\nEOF\n',
+  },
+  {
+    id: 'php',
+    yes: '<!-- TODO: html part -->\n<?php\n// FIXME: php part\n# HACK: hash\n$x = 1; /* XXX: block */\n',
+    expected: ['1:TODO:html part', '3:FIXME:php part', '4:HACK:hash', '5:XXX:block'],
+    no: '<?php $s = \'// TODO no\'; $h = <<<EOT\n# FIXME no\nEOT;\n// a ?>\n<p>"# HACK no" // BUG no</p>\n',
+  },
+  {
+    id: 'lua',
+    yes: '-- TODO: line\n--[[ FIXME: block ]]\n--[==[\nHACK: long\n]==]\n',
+    expected: ['1:TODO:line', '2:FIXME:block', '4:HACK:long'],
+    no: 'local s = [[-- TODO no]]\nlocal t = "-- FIXME no"\nlocal u = [==[\n-- HACK no ]]\n]==]\n',
+  },
+  { id: 'r', yes: 'x <- 1 # TODO: vectorise\n', expected: ['1:TODO:vectorise'], no: 's <- "# TODO no"\n' },
+  {
+    id: 'julia',
+    yes: "#= TODO: block =#\ny = a' # FIXME: after transpose\n",
+    expected: ['1:TODO:block', '2:FIXME:after transpose'],
+    no: 's = """# TODO no"""\nt = "$(f("# FIXME no"))"\n',
+  },
+  {
+    id: 'haskell',
+    yes: "x --> y -- TODO: after operator\nf' = 1 {- FIXME: block -}\n",
+    expected: ['1:TODO:after operator', '2:FIXME:block'],
+    no: 's = "-- TODO no"\nc = \'"\'\n',
+  },
+  { id: 'elm', yes: '-- TODO: elm\n', expected: ['1:TODO:elm'], no: 's = "-- TODO no"\n' },
+  { id: 'purescript', yes: '{- TODO: ps -}\n', expected: ['1:TODO:ps'], no: 's = "{- TODO no -}"\n' },
+  {
+    id: 'elixir',
+    yes: 'c = ?# # TODO: after char\n',
+    expected: ['1:TODO:after char'],
+    no: 's = ~s(# TODO no)\nt = "#{x} # FIXME no"\nu = """\n# HACK no\n"""\nr = ~r/# BUG no/\n',
+  },
+  { id: 'erlang', yes: 'C = $%, % TODO: after char\n', expected: ['1:TODO:after char'], no: 'S = "% TODO no".\n' },
+  { id: 'clojure', yes: '(def c \\;) ; TODO: after char\n', expected: ['1:TODO:after char'], no: '(def s "; TODO no")\n' },
+  { id: 'lisp', yes: '; TODO: x\n#| FIXME: block |#\n', expected: ['1:TODO:x', '2:FIXME:block'], no: '(setq s "; TODO no")\n' },
+  {
+    id: 'ocaml',
+    yes: '(* a (* b *) TODO: nested *)\n',
+    expected: ['1:TODO:nested'],
+    no: 'let s = "(* TODO no *)"\nlet t = {|(* FIXME no *)|}\nlet u = {id|(* HACK no *)|id}\n',
+  },
+  {
+    id: 'fsharp',
+    yes: 'let f = (*) // TODO: after operator\n(* FIXME: block *)\n',
+    expected: ['1:TODO:after operator', '2:FIXME:block'],
+    no: 'let s = """// TODO no"""\nlet t = @"// FIXME no"\n',
+  },
+  { id: 'nim', yes: '#[ TODO: block ]#\n# FIXME: line\n', expected: ['1:TODO:block', '2:FIXME:line'], no: 'let s = """# TODO no"""\n' },
+  {
+    id: 'shell',
+    yes: 'echo $# ${#x} a#b # TODO: real comment\n# FIXME: line\n',
+    expected: ['1:TODO:real comment', '2:FIXME:line'],
+    no: 'echo "# TODO no" \'# FIXME no\' a#HACK\ncat <<EOF\n# BUG no\nEOF\necho "$(echo "# XXX no")"\ncat <<-\'END\'\n\t# TODO no\n\tEND\n',
+  },
+  { id: 'fish', yes: 'echo hi # TODO: fish\n', expected: ['1:TODO:fish'], no: "echo '# TODO no'\n" },
+  {
+    id: 'dockerfile',
+    yes: '# TODO: pin the base image\nFROM node:24\n',
+    expected: ['1:TODO:pin the base image'],
+    no: 'RUN echo "# TODO no"\n',
+  },
+  {
+    id: 'powershell',
+    yes: '# TODO: x\n<# FIXME: block #>\n',
+    expected: ['1:TODO:x', '2:FIXME:block'],
+    no: '$s = "# TODO no"\n$h = @"\n# FIXME no\n"@\n$t = \'# HACK no\'\n',
+  },
+  {
+    id: 'batch',
+    yes: 'REM TODO: x\n:: FIXME: y\n@rem HACK: z\n',
+    expected: ['1:TODO:x', '2:FIXME:y', '3:HACK:z'],
+    no: 'echo REM TODO no\nREMARK FIXME no\n',
+  },
+  { id: 'tcl', yes: '# TODO: tcl\n', expected: ['1:TODO:tcl'], no: 'puts "# TODO no"\n' },
+  { id: 'vim', yes: '" TODO: vim\n', expected: ['1:TODO:vim'], no: 'echo "TODO no"\n' },
+
+  // --- Data, query and config
+  {
+    id: 'sql',
+    yes: '-- TODO: index\n/* FIXME: block */\n',
+    expected: ['1:TODO:index', '2:FIXME:block'],
+    no: "SELECT '-- TODO no', 'it''s -- FIXME no', $$ -- HACK no $$, $tag$ /* BUG no */ $tag$;\n",
+  },
+  { id: 'graphql', yes: '# TODO: x\n', expected: ['1:TODO:x'], no: 'type A { f(s: String = "# TODO no"): Int }\n"""\n# FIXME no\n"""\n' },
+  {
+    id: 'yaml',
+    yes: '# TODO: x\nrun: |\n  # not a comment\n  echo\nnext: 1 # FIXME: after block scalar\n',
+    expected: ['1:TODO:x', '5:FIXME:after block scalar'],
+    no: 'a: "# TODO no"\nb: \'# FIXME no\'\nc: a#HACK\nd: >-\n  # BUG no\n',
+  },
+  { id: 'toml', yes: '# TODO: x\na = 1 # FIXME: y\n', expected: ['1:TODO:x', '2:FIXME:y'], no: 'a = "# TODO no"\nb = \'\'\'# FIXME no\'\'\'\n' },
+  { id: 'ini', yes: '; TODO: x\n# FIXME: y\n', expected: ['1:TODO:x', '2:FIXME:y'], no: 'key = value # TODO no\n' },
+  { id: 'properties', yes: '# TODO: x\n! FIXME: y\n', expected: ['1:TODO:x', '2:FIXME:y'], no: 'key=value # TODO no\n' },
+  { id: 'conf', yes: 'listen 80; # TODO: tls\n', expected: ['1:TODO:tls'], no: 'add_header X "# TODO no";\ncolor a#FIXME;\n' },
+  { id: 'ignore-file', yes: '# TODO: x\n', expected: ['1:TODO:x'], no: 'dist/\n #TODO no\n' },
+  { id: 'makefile', yes: 'all: # TODO: x\n\techo hi\n', expected: ['1:TODO:x'], no: 'A = \\# TODO no\n\techo "# FIXME no"\n' },
+  {
+    id: 'cmake',
+    yes: '# TODO: x\n#[[ FIXME: bracket\n]]\n',
+    expected: ['1:TODO:x', '2:FIXME:bracket'],
+    no: 'set(S "# TODO no")\nset(T [[# FIXME no]])\n',
+  },
+  {
+    id: 'hcl',
+    yes: '# TODO: x\n// FIXME: y\n/* HACK: z */\n',
+    expected: ['1:TODO:x', '2:FIXME:y', '3:HACK:z'],
+    no: 'a = "# TODO no ${f("// FIXME no")}"\nb = <<EOT\n# HACK no\nEOT\n',
+  },
+  { id: 'nix', yes: '# TODO: x\n/* FIXME: y */\n', expected: ['1:TODO:x', '2:FIXME:y'], no: "a = \"# TODO no\";\nb = ''\n  # FIXME no ''${x}\n'';\n" },
+  { id: 'jsonnet', yes: '// TODO: x\n# FIXME: y\n', expected: ['1:TODO:x', '2:FIXME:y'], no: "local s = |||\n  # TODO no\n|||;\nlocal t = '// FIXME no';\n" },
+
+  // --- Markup and styles
+  {
+    id: 'html',
+    yes: '<!-- TODO: html -->\n<script>\n// FIXME: js\n</script>\n<style>/* HACK: css */</style>\n',
+    expected: ['1:TODO:html', '3:FIXME:js', '5:HACK:css'],
+    no: '<a title="<!-- TODO no -->">x</a>\n<script>var s = "<!-- FIXME no -->";</script>\n<p>// HACK no</p>\n',
+  },
+  {
+    id: 'xml',
+    yes: '<?xml version="1.0"?>\n<!-- TODO: xml -->\n<a/>\n',
+    expected: ['2:TODO:xml'],
+    no: '<a b="<!-- TODO no -->"/>\n<![CDATA[ <!-- FIXME no --> ]]>\n',
+  },
+  {
+    id: 'vue',
+    yes: '<template><!-- TODO: t --></template>\n<script lang="ts">\n// FIXME: s\n</script>\n<style scoped lang="scss">\n// HACK: st\n</style>\n',
+    expected: ['1:TODO:t', '3:FIXME:s', '6:HACK:st'],
+    no: '<script>const s = "<!-- TODO no -->";</script>\n<style>a { content: "/* FIXME no */"; }</style>\n',
+  },
+  { id: 'svelte', yes: '<script>\n// TODO: svelte\n</script>\n', expected: ['2:TODO:svelte'], no: '<script>let s = "// TODO no";</script>\n' },
+  {
+    id: 'astro',
+    yes: '---\n// TODO: frontmatter\nconst a = 1;\n---\n<!-- FIXME: template -->\n',
+    expected: ['2:TODO:frontmatter', '5:FIXME:template'],
+    no: '---\nconst s = "// TODO no";\n---\n<p>// FIXME no</p>\n',
+  },
+  {
+    id: 'markdown',
+    yes: '# Title\n\n<!-- TODO: write intro -->\n',
+    expected: ['3:TODO:write intro'],
+    no: 'TODO no: prose is not a comment\n`<!-- FIXME no -->`\n```html\n<!-- HACK no -->\n```\n',
+  },
+  {
+    id: 'rst',
+    yes: 'Title\n=====\n\n.. TODO: comment\n   continued FIXME: here\n\nText\n',
+    expected: ['4:TODO:comment', '5:FIXME:here'],
+    no: '.. todo:: a Sphinx directive, not a comment\n\nTODO no in prose\n',
+  },
+  { id: 'latex', yes: '% TODO: cite\n', expected: ['1:TODO:cite'], no: '50\\% TODO no\n' },
+  { id: 'jinja', yes: '{# TODO: jinja #}\n', expected: ['1:TODO:jinja'], no: '<p>{{ "# TODO no" }}</p>\n' },
+  { id: 'handlebars', yes: '{{!-- TODO: x --}}\n{{! FIXME: y }}\n', expected: ['1:TODO:x', '2:FIXME:y'], no: '<p>TODO no</p>\n' },
+  { id: 'ejs', yes: '<%# TODO: ejs %>\n', expected: ['1:TODO:ejs'], no: '<p>TODO no</p>\n' },
+  { id: 'erb', yes: '<%# TODO: erb %>\n', expected: ['1:TODO:erb'], no: '<p>TODO no</p>\n' },
+  { id: 'css', yes: 'a { color: red; } /* TODO: theme */\n', expected: ['1:TODO:theme'], no: 'a::after { content: "/* TODO no */"; }\n' },
+  {
+    id: 'scss',
+    yes: 'a { background: url(http://x/y.png); } // TODO: after url\n',
+    expected: ['1:TODO:after url'],
+    no: 'a { b: url(//cdn/TODO.png); content: "// FIXME no"; }\n',
+  },
+  { id: 'sass', yes: '// TODO: sass\n', expected: ['1:TODO:sass'], no: 'a\n  content: "// TODO no"\n' },
+  { id: 'less', yes: '// TODO: less\n', expected: ['1:TODO:less'], no: 'a { content: "// TODO no"; }\n' },
+  { id: 'stylus', yes: '// TODO: stylus\n', expected: ['1:TODO:stylus'], no: 'a\n  content "// TODO no"\n' },
+
+  // --- Others
+  { id: 'assembly', yes: 'mov eax, 1 ; TODO: x\n', expected: ['1:TODO:x'], no: 'msg db "; TODO no", 0\n' },
+  { id: 'fortran', yes: 'x = 1 ! TODO: x\n', expected: ['1:TODO:x'], no: "print *, '! TODO no'\n" },
+  { id: 'fortran-fixed', yes: 'C     TODO: x\n      X = 1\n', expected: ['1:TODO:x'], no: "      PRINT *, 'C TODO no'\n" },
+  { id: 'vb', yes: "' TODO: x\nREM FIXME: y\n", expected: ['1:TODO:x', '2:FIXME:y'], no: 's = "\' TODO no"\n' },
+  {
+    id: 'matlab',
+    yes: "% TODO: x\n%{\nFIXME: block\n%}\ny = a' % HACK: after transpose\n",
+    expected: ['1:TODO:x', '3:FIXME:block', '5:HACK:after transpose'],
+    no: "s = '% TODO no';\n",
+  },
+];
+
+describe('languages', () => {
+  describe.each(CASES)('$id', ({ id, yes, expected, no }) => {
+    it('finds markers in comments', () => {
+      expect(brief(scan(id, yes))).toEqual(expected);
+    });
+    if (no !== undefined) {
+      it('ignores tags in strings', () => {
+        expect(brief(scan(id, no))).toEqual([]);
+      });
+    }
+  });
+});
+
+describe('marker forms', () => {
+  const js = (src: string, tags = TAGS): Marker[] => scan('javascript', src, tags);
+
+  it('reads `TODO:` and its text', () => {
+    expect(js('// TODO: x')).toMatchObject([{ tag: 'TODO', line: 1, column: 4, text: 'x', comment: '// TODO: x' }]);
+  });
+
+  it('reads an owner in parentheses or brackets', () => {
+    expect(js('// TODO(alice): retry on 503')).toMatchObject([{ owner: 'alice', text: 'retry on 503' }]);
+    expect(js('// TODO(@alice): x')).toMatchObject([{ owner: 'alice', text: 'x' }]);
+    expect(js('// TODO [alice] x')).toMatchObject([{ owner: 'alice', text: 'x' }]);
+    expect(js('// TODO (see below) x')).toMatchObject([{ text: '(see below) x' }]);
+    expect(js('// TODO (see below) x')[0]?.owner).toBeUndefined();
+  });
+
+  it('accepts `@TODO`, a dash, or no punctuation for upper-case tags', () => {
+    expect(brief(js('// @TODO x\n// FIXME - y\n// HACK z'))).toEqual(['1:TODO:x', '2:FIXME:y', '3:HACK:z']);
+  });
+
+  it('finds upper-case tags anywhere in a comment', () => {
+    expect(brief(js('// this is a HACK around the bug'))).toEqual(['1:HACK:around the bug']);
+  });
+
+  it('accepts other casings only in an explicit form at the start of the comment', () => {
+    expect(brief(js('// todo: x'))).toEqual(['1:TODO:x']);
+    expect(brief(js('/** @todo x */'))).toEqual(['1:TODO:x']);
+    expect(brief(js('// Todo - x'))).toEqual(['1:TODO:x']);
+    expect(js('// fixme(bob): y')).toMatchObject([{ tag: 'FIXME', owner: 'bob', text: 'y' }]);
+    expect(brief(js('/*\n * todo: in a block\n */'))).toEqual(['2:TODO:in a block']);
+  });
+
+  it('ignores prose and partial words', () => {
+    for (const src of [
+      '// fix the bug',
+      '// debug output',
+      '// XXXX',
+      '// 0xXXX',
+      '// todos',
+      '// TODOs are tracked elsewhere',
+      '// the todo: list',
+      '// todo list',
+      '// see bug-tracker',
+      '// MY_TODO_LIST',
+      '// TODO_LATER',
+    ]) {
+      expect(js(src), src).toEqual([]);
+    }
+  });
+
+  it('treats quoted, code-span and hyphen/slash-joined tags in mid-comment as mentions', () => {
+    for (const src of [
+      '// the TODO-style markers',
+      '// counts TODO/FIXME lists',
+      '// a non-TODO comment',
+      '// ticket TODO-1234',
+      `// tags: ['TODO', "FIXME"]`,
+      '// write `TODO` to mark work',
+      '/** From `TODO(alice)` or `TODO [alice]` */',
+    ]) {
+      expect(js(src), src).toEqual([]);
+    }
+    expect(brief(js('// TODO: mention `FIXME` here'))).toEqual(['1:TODO:mention `FIXME` here']);
+    expect(brief(js('// a `span` then HACK after'))).toEqual(['1:HACK:after']);
+    expect(brief(js('// unbalanced ` HACK here'))).toEqual(['1:HACK:here']);
+    expect(brief(js('// XXX-XDG: at the start it still counts'))).toEqual(['1:XXX:-XDG: at the start it still counts']);
+  });
+
+  it('gives two markers for two tags on one line', () => {
+    expect(brief(js('// TODO: a FIXME: b'))).toEqual(['1:TODO:a FIXME: b', '1:FIXME:b']);
+  });
+
+  it('uses custom tags, spelled as configured', () => {
+    expect(brief(js('// NOTE: x\n// TODO: y', { tags: ['NOTE'] }))).toEqual(['1:NOTE:x']);
+    expect(brief(js('// note: x', { tags: ['Note'] }))).toEqual(['1:Note:x']);
+    expect(js('// TODO: y', { tags: [] })).toEqual([]);
+  });
+
+  it('matches tags that are not words', () => {
+    expect(brief(js('// !!! careful', { tags: ['!!!'] }))).toEqual(['1:!!!:careful']);
+  });
+
+  it('scans each line of a block comment to its own end', () => {
+    const markers = js('/*\n * TODO: first\n * FIXME: second */ code();');
+    expect(brief(markers)).toEqual(['2:TODO:first', '3:FIXME:second']);
+    expect(markers[1]?.comment).toBe('* FIXME: second */');
+  });
+
+  it('collapses whitespace and caps text and evidence', () => {
+    expect(js('// TODO:   a \t  b   ')[0]?.text).toBe('a b');
+    const long = `// TODO: ${'word '.repeat(200)}`;
+    const [marker] = js(long);
+    expect(marker?.text.length).toBeLessThanOrEqual(300);
+    expect(marker?.text.length).toBeGreaterThan(290);
+    expect(marker?.text.endsWith('…')).toBe(true);
+    expect(marker?.comment.length).toBeLessThanOrEqual(300);
+    expect(marker?.comment.endsWith('…')).toBe(true);
+  });
+
+  it('drops box-comment decoration and stray closers around the text', () => {
+    expect(js('/* TODO: boxed   **/')[0]?.text).toBe('boxed');
+    expect(js('// invalidated (TODO).')[0]?.text).toBe('');
+    expect(js('// (FIXME) later')[0]?.text).toBe('later');
+    expect(js('// TODO -- wha?')[0]?.text).toBe('wha?');
+    expect(js('// TODO -1 is wrong')[0]?.text).toBe('-1 is wrong');
+  });
+
+  it('counts columns in characters of the decoded line', () => {
+    expect(js('\t// TODO')[0]?.column).toBe(5);
+    expect(js('/* é 😀 */ // TODO')[0]?.column).toBe(14);
+  });
+});
+
+describe('scanFile', () => {
+  it('decodes UTF-8 and strips its BOM', () => {
+    const bytes = new Uint8Array([0xef, 0xbb, 0xbf, ...utf8('// é TODO: café\n')]);
+    expect(scanFileUnchecked('a.js', bytes, TAGS)).toEqual({
+      kind: 'scanned',
+      language: 'javascript',
+      markers: [{ tag: 'TODO', line: 1, column: 6, text: 'café', comment: '// é TODO: café' }],
+    });
+  });
+
+  it('survives invalid UTF-8 with replacement characters', () => {
+    const bytes = new Uint8Array([...utf8('// \xff TODO: a'), 0xff, 0xc3, ...utf8(' b\n')]);
+    const result = scanFileUnchecked('a.js', bytes, TAGS);
+    expect(result).toMatchObject({ kind: 'scanned', markers: [{ text: 'a\uFFFD\uFFFD b', comment: '// ÿ TODO: a\uFFFD\uFFFD b' }] });
+  });
+
+  it.each([
+    ['utf-16le', 0xff, 0xfe],
+    ['utf-16be', 0xfe, 0xff],
+  ])('decodes %s with a BOM', (encoding, b0, b1) => {
+    const text = '// ünï TODO: wide\n';
+    const body = new Uint8Array(text.length * 2);
+    for (let k = 0; k < text.length; k++) {
+      const c = text.charCodeAt(k);
+      const [hi, lo] = [c >> 8, c & 0xff];
+      body[2 * k] = encoding === 'utf-16le' ? lo : hi;
+      body[2 * k + 1] = encoding === 'utf-16le' ? hi : lo;
+    }
+    const result = scanFileUnchecked('a.ts', new Uint8Array([b0, b1, ...body]), TAGS);
+    expect(result).toMatchObject({ kind: 'scanned', markers: [{ line: 1, column: 8, text: 'wide' }] });
+  });
+
+  it('counts CRLF and lone CR line ends', () => {
+    const result = scanFileUnchecked('a.c', utf8('a;\r\nb;\rc; // TODO: x\r\n/* \r FIXME */\n'), TAGS);
+    expect(result.kind === 'scanned' && brief(result.markers)).toEqual(['3:TODO:x', '5:FIXME:']);
+  });
+
+  it('skips binary files (a NUL byte in the first 8 KB)', () => {
+    expect(scanFile('a.c', new Uint8Array([...utf8('// TODO'), 0, 1, 2]), TAGS)).toEqual({ kind: 'skipped', reason: 'binary' });
+  });
+
+  it('skips unsupported languages', () => {
+    expect(scanFile('a.unknownext', utf8('// TODO'), TAGS)).toEqual({ kind: 'skipped', reason: 'unsupported-language' });
+    expect(scanFile('LICENSE', utf8('TODO'), TAGS)).toEqual({ kind: 'skipped', reason: 'unsupported-language' });
+  });
+
+  it('falls back to the shebang for extensionless scripts', () => {
+    expect(scanFile('bin/tool', utf8('#!/usr/bin/env bash\n# TODO: x\n'), TAGS)).toMatchObject({
+      kind: 'scanned',
+      language: 'shell',
+      markers: [{ line: 2, text: 'x' }],
+    });
+  });
+
+  it('skips generated files', () => {
+    expect(scanFile('a.go', utf8('// Code generated by protoc. DO NOT EDIT.\n// TODO\n'), TAGS)).toEqual({
+      kind: 'skipped',
+      reason: 'generated',
+    });
+    expect(scanFile('a.js', utf8('/**\n * @generated\n */\n// TODO\n'), TAGS)).toEqual({ kind: 'skipped', reason: 'generated' });
+    expect(isGenerated('a\nb\nc\nd\ne\n// @generated')).toBe(false);
+    expect(isGenerated('// Code generated by x. DO NOT EDIT')).toBe(false);
+  });
+
+  it('returns no markers quickly when no tag occurs', () => {
+    expect(scanFile('a.js', utf8('const x = 1;\n'), TAGS)).toEqual({ kind: 'scanned', language: 'javascript', markers: [] });
+  });
+
+  it('tells MATLAB from Objective-C in `.m` files', () => {
+    expect(scanFile('f.m', utf8('function y = f(x)\n  y = x\'; % TODO: vectorise\nend\n'), TAGS)).toMatchObject({
+      language: 'matlab',
+      markers: [{ line: 2, text: 'vectorise' }],
+    });
+    expect(scanFile('f.m', utf8('#import <Foundation/Foundation.h>\n// TODO: x\n'), TAGS)).toMatchObject({
+      language: 'objective-c',
+    });
+  });
+
+  it('stops lexing after the last candidate without losing markers', () => {
+    const src = `// TODO: first\n${'const s = "x";\n'.repeat(1000)}/* FIXME: last */\n${'x = 1;\n'.repeat(1000)}`;
+    const result = scanFileUnchecked('a.ts', utf8(src), TAGS);
+    expect(result.kind === 'scanned' && brief(result.markers)).toEqual(['1:TODO:first', '1002:FIXME:last']);
+  });
+});
