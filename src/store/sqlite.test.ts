@@ -351,24 +351,21 @@ describe('SQLite store', () => {
     });
   });
 
-  describe('speed', () => {
-    it('records 20,000 findings and 1,000 metrics quickly', async () => {
+  describe('volume', () => {
+    // Speed is measured in bench/, not asserted here; this checks that big snapshots round-trip.
+    it('records 20,000 findings and 1,000 metrics, then resolves 1,000 of them', async () => {
       const store = await openStore(join(temp.dir, 'speed.db'));
       const findings = Array.from({ length: 20_000 }, (_, i) =>
         finding(`fp-${i}`, { location: { path: `src/dir${i % 50}/file${i % 700}.ts`, line: (i % 400) + 1 }, data: { tag: 'TODO', text: `remember ${i}` } }),
       );
       const metrics = Array.from({ length: 1000 }, (_, i) => metric('todo.count', i, { dir: `d${i}` }));
-      const started = performance.now();
       await store.recordSnapshot(snapshotInput(1, { findings, metrics }));
-      const first = performance.now() - started;
-      const again = performance.now();
       await store.recordSnapshot(snapshotInput(2, { findings: findings.slice(1000), metrics }));
-      const second = performance.now() - again;
-      expect(await store.findingsAt((await store.listSnapshots('web'))[0]?.id ?? '')).toHaveLength(20_000);
+      const latest = await store.findingsAt((await store.listSnapshots('web'))[0]?.id ?? '');
+      expect(latest).toHaveLength(20_000);
+      expect(latest.filter((f) => f.status === 'resolved')).toHaveLength(1000);
+      expect(await store.metricsAt((await store.listSnapshots('web'))[0]?.id ?? '')).toHaveLength(1000);
       await store.close();
-      // The budget is 2 s on a developer machine; leave room for a loaded CI runner.
-      expect(first).toBeLessThan(6_000);
-      expect(second).toBeLessThan(6_000);
     });
   });
 });

@@ -41,10 +41,10 @@ function expectSane(bytes: Uint8Array, result: ScanResult): void {
   }
 }
 
-function scanTimed(path: string, bytes: Uint8Array): { result: ScanResult; ms: number } {
-  const start = performance.now();
-  const result = scanFileUnchecked(path, bytes, TAGS);
-  return { result, ms: performance.now() - start };
+// Huge inputs must finish (linear time): a quadratic regression shows as a test timeout. Speed
+// itself is measured in bench/, never asserted here.
+function scanHuge(path: string, bytes: Uint8Array): { result: ScanResult } {
+  return { result: scanFileUnchecked(path, bytes, TAGS) };
 }
 
 /** What some fixtures must give (`line:TAG:text`, or a skip reason); the rest only need to be sane. */
@@ -114,8 +114,7 @@ describe('malformed corpus', () => {
 
   it.each(files)('%s', (name) => {
     const bytes = read(name);
-    const { result, ms } = scanTimed(name, bytes);
-    expect(ms).toBeLessThan(2000);
+    const { result } = scanHuge(name, bytes);
     expectSane(bytes, result);
     const expected = EXPECTED[name];
     if (expected === 'binary') expect(result).toEqual({ kind: 'skipped', reason: 'binary' });
@@ -123,10 +122,10 @@ describe('malformed corpus', () => {
     else expect(result.kind).toBe('scanned');
   });
 
-  it('keeps one marker per tag occurrence on a crowded line', () => {
+  it('keeps one marker per comment line, however crowded', () => {
     const bytes = read('many-tags-one-line.js');
     const result = scanFileUnchecked('many-tags-one-line.js', bytes, TAGS);
-    expect(result.kind === 'scanned' && result.markers.length).toBe(2000);
+    expect(result.kind === 'scanned' && result.markers.length).toBe(1);
   });
 
   it('reads text through invalid UTF-8', () => {
@@ -147,15 +146,14 @@ describe('huge inputs stay linear', () => {
     ['200k failed regex guesses', 'regex.js', () => `${'=/['.repeat(200_000)} // TODO`, undefined],
     ['200k yaml bars on one line', 'bars.yaml', () => `${'a|'.repeat(200_000)} # TODO`, 1],
     ['100k nested comment openers', 'deep.rs', () => `${'/*'.repeat(100_000)} TODO`, 1],
-    ['a 2 MB line of tag words in a comment', 'tags.py', () => `# ${'TODO '.repeat(400_000)}`, 400_000],
+    ['a 2 MB line of tag words in a comment', 'tags.py', () => `# ${'TODO '.repeat(400_000)}`, 1],
     ['100k unterminated strings', 'strings.c', () => '"abc\n'.repeat(100_000) + '// TODO', 1],
     ['100k heredocs without terminators', 'docs.sh', () => 'cat <<EOF\n'.repeat(100_000) + '# TODO', 0],
   ];
   it.each(cases)('%s', (_name, path, make, count) => {
     const bytes = enc(make());
-    const { result, ms } = scanTimed(path, bytes);
+    const { result } = scanHuge(path, bytes);
     expect(result.kind).toBe('scanned');
     if (count !== undefined) expect(result.kind === 'scanned' && result.markers.length).toBe(count);
-    expect(ms).toBeLessThan(5000);
   });
 });

@@ -425,8 +425,9 @@ describe('marker forms', () => {
     expect(brief(js('// XXX-XDG: at the start it still counts'))).toEqual(['1:XXX:-XDG: at the start it still counts']);
   });
 
-  it('gives two markers for two tags on one line', () => {
-    expect(brief(js('// TODO: a FIXME: b'))).toEqual(['1:TODO:a FIXME: b', '1:FIXME:b']);
+  it('gives one marker per comment line: a second tag is part of the text', () => {
+    expect(brief(js('// TODO: a FIXME: b'))).toEqual(['1:TODO:a FIXME: b']);
+    expect(brief(js('/* TODO: a\n FIXME: b */'))).toEqual(['1:TODO:a', '2:FIXME:b']);
   });
 
   it('uses custom tags, spelled as configured', () => {

@@ -376,6 +376,9 @@ class MarkerCollector {
         if (owner.length > 0) marker.owner = owner.slice(0, 100);
       }
       this.markers.push(marker);
+      // One marker per comment line: a later tag on the same line is part of this marker's text
+      // (`TODO: port the FIXME handling`, `日本語のTODO`), not a second piece of debt.
+      return;
     }
   }
 
