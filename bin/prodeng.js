@@ -11,7 +11,11 @@ if (major < 22 || (major === 22 && minor < 13)) {
   process.exit(2);
 }
 
-const { main } = await import('../dist/cli/main.js');
+// Cache compiled code between runs (Node ≥ 22.1): a CLI started many times a day starts faster.
+const { enableCompileCache } = await import('node:module');
+enableCompileCache?.();
+// One bundled file starts several times faster than hundreds of ES modules.
+const { main } = await import('../dist/bundle/prodeng.js');
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

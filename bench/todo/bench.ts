@@ -4,7 +4,7 @@
  *   node bench/todo/bench.ts [--runs N] [--skip-leasot]
  *
  * Measures, on the tree from prepare.ts (about 58,000 files, committed to a scratch repository):
- * - rg:       `rg -c 'TODO|FIXME|HACK|XXX|BUG' --hidden --no-ignore -g '!.git'` (the reference)
+ * - rg:       `rg -c 'TODO|FIXME|HACK|XXX|BUG' --hidden --no-ignore -g '!.git' .` (the reference)
  * - prodeng:  `prodeng observe` with only the todo probe, blame off, default excludes off and no
  *             size limit, so it reads the same files rg reads; end to end: process start, git
  *             listing, scan, storing the snapshot, writing the JSON report
@@ -55,7 +55,7 @@ writeFileSync(
 );
 const db = join(WORK, 'bench.db');
 
-const rg = measure('rg', ['-c', 'TODO|FIXME|HACK|XXX|BUG', '--hidden', '--no-ignore', '-g', '!.git'], tree, runs);
+const rg = measure('rg', ['-c', 'TODO|FIXME|HACK|XXX|BUG', '--hidden', '--no-ignore', '-g', '!.git', '.'], tree, runs);
 rmSync(db, { force: true });
 const prodeng = measure(
   process.execPath,

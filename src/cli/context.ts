@@ -90,10 +90,19 @@ export function writeOutput(text: string, file: string | undefined, io: Io): voi
 }
 
 let version: string | undefined;
+/** The version in prodeng's package.json, found upwards from this module (dist/cli or dist/bundle). */
 export function toolVersion(): string {
   if (version === undefined) {
-    const pkg = resolve(dirname(fileURLToPath(import.meta.url)), '../../package.json');
-    version = (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version;
+    let dir = dirname(fileURLToPath(import.meta.url));
+    for (let i = 0; i < 5 && version === undefined; i++, dir = dirname(dir)) {
+      try {
+        const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+        if (pkg.name === 'prodeng' && typeof pkg.version === 'string') version = pkg.version;
+      } catch {
+        // not here; look one directory up
+      }
+    }
+    version ??= 'unknown';
   }
   return version;
 }

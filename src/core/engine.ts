@@ -64,7 +64,9 @@ export async function observe(options: ObserveOptions): Promise<ObservedSnapshot
 
 async function observeSystem(system: ResolvedSystem, options: ObserveOptions, now: () => Date): Promise<ObservedSnapshot> {
   const started = now();
-  const revision = system.sources.repo ? await gitRevision(system.sources.repo, options.signal) : null;
+  // Asked alongside the probes rather than before them: git takes a few process starts.
+  const revision = system.sources.repo ? gitRevision(system.sources.repo, options.signal) : Promise.resolve(null);
+  revision.catch(() => undefined); // awaited below
   const ignores = compileIgnores(system.ignores, started);
 
   const runs = await mapLimit(
@@ -113,7 +115,7 @@ async function observeSystem(system: ResolvedSystem, options: ObserveOptions, no
     startedAt: started.toISOString(),
     finishedAt: now().toISOString(),
     status: snapshotStatus(probeRuns),
-    revision,
+    revision: await revision,
     probes: probeRuns,
     findings,
     metrics,

@@ -8,7 +8,8 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { StoreError } from './errors.js';
 import type { KyselyStore } from './kysely-store.js';
-import { createPostgresStore, redactUrl, type PostgresStoreOptions } from './postgres/postgres-store.js';
+import type { PostgresStoreOptions } from './postgres/postgres-store.js';
+import { redactUrl } from './redact.js';
 import { createSqliteStore, type SqliteStoreOptions } from './sqlite/sqlite-store.js';
 import type { Store } from './store.js';
 
@@ -74,6 +75,8 @@ export async function openKyselyStore(url: string, options: OpenStoreOptions = {
   const location = parseDatabaseUrl(url, options.cwd);
   let store: KyselyStore;
   if (location.kind === 'postgres') {
+    // Loaded on demand: most runs use SQLite and should not pay for the PostgreSQL client.
+    const { createPostgresStore } = await import('./postgres/postgres-store.js');
     store = createPostgresStore(location.url, options.postgres);
   } else {
     if (location.path !== ':memory:') ensureDirectory(location.path);

@@ -3,7 +3,7 @@
  * a line when. Every call is bounded in time and goes through `exec` (no shell).
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Revision } from '../core/model.js';
 import { CommandFailedError, CommandNotFoundError, exec } from './exec.js';
 
@@ -11,11 +11,22 @@ export { CommandNotFoundError };
 
 /** Is `dir` inside a git work tree? False when git is missing too (callers check that separately). */
 export async function isGitWorkTree(dir: string, signal?: AbortSignal): Promise<boolean> {
+  return (await gitWorkTree(dir, signal)) !== null;
+}
+
+/**
+ * The work tree `dir` is in, with the absolute path of its index file (whose size tells roughly
+ * how many files git tracks before listing them); null outside git. Throws
+ * {@link CommandNotFoundError} without git.
+ */
+export async function gitWorkTree(dir: string, signal?: AbortSignal): Promise<{ index: string } | null> {
   try {
-    const { stdout } = await exec('git', ['rev-parse', '--is-inside-work-tree'], { cwd: dir, signal, timeoutMs: 15_000 });
-    return stdout.toString('utf8').trim() === 'true';
+    const { stdout } = await exec('git', ['rev-parse', '--is-inside-work-tree', '--git-path', 'index'], { cwd: dir, signal, timeoutMs: 15_000 });
+    const [inside, index] = stdout.toString('utf8').split('\n');
+    // --git-path answers relative to `dir` unless the git directory lives elsewhere.
+    return inside === 'true' && index ? { index: resolve(dir, index) } : null;
   } catch (error) {
-    if (error instanceof CommandFailedError) return false;
+    if (error instanceof CommandFailedError) return null;
     throw error;
   }
 }
@@ -48,32 +59,48 @@ export interface GitFile {
 }
 
 /**
- * Regular files git tracks under `dir`, plus untracked files that no ignore rule excludes (a
- * laptop user's new file counts too). Symlinks and submodules are left out: following them could
- * leave the repository or loop.
+ * Regular files git tracks under `dir`, with their index blob ids. Symlinks and submodules are
+ * left out: following them could leave the repository or loop.
  */
-export async function gitListFiles(dir: string, signal?: AbortSignal): Promise<GitFile[]> {
+export async function gitListTracked(dir: string, signal?: AbortSignal): Promise<GitFile[]> {
   const staged = await exec('git', ['-c', 'core.quotePath=off', 'ls-files', '-z', '--stage'], { cwd: dir, signal });
+  // Parsed by hand: tens of thousands of entries, on the path every observation takes.
+  // Each entry is "<mode> <blob> <stage>\t<path>\0".
+  const text = staged.stdout.toString('utf8');
   const files: GitFile[] = [];
-  const seen = new Set<string>();
-  for (const entry of splitNul(staged.stdout)) {
-    // "<mode> <blob> <stage>\t<path>"
-    const tab = entry.indexOf('\t');
-    if (tab < 0) continue;
-    const [mode, blob, stage] = entry.slice(0, tab).split(' ');
-    const path = entry.slice(tab + 1);
-    if (stage !== '0' && stage !== '2') continue; // during a merge conflict list each path once
-    if (mode !== '100644' && mode !== '100755') continue; // 120000 symlink, 160000 submodule
-    if (seen.has(path)) continue;
-    seen.add(path);
-    files.push({ path, blob });
+  let previous = '';
+  for (let start = 0; start < text.length; ) {
+    let end = text.indexOf('\0', start);
+    if (end < 0) end = text.length;
+    const tab = text.indexOf('\t', start);
+    if (tab > start && tab < end) {
+      const mode = text.slice(start, start + 6);
+      const stage = text.charCodeAt(tab - 1);
+      const path = text.slice(tab + 1, end);
+      // Regular files only (120000 is a symlink, 160000 a submodule); during a merge conflict
+      // each path is listed once per stage, and consecutively.
+      if ((mode === '100644' || mode === '100755') && (stage === 48 || stage === 50) && path !== previous) {
+        files.push({ path, blob: text.slice(start + 7, tab - 2) });
+        previous = path;
+      }
+    }
+    start = end + 1;
   }
-  const untracked = await exec('git', ['-c', 'core.quotePath=off', 'ls-files', '-z', '--others', '--exclude-standard'], {
-    cwd: dir,
-    signal,
-  });
-  for (const path of splitNul(untracked.stdout)) if (!seen.has(path)) files.push({ path });
   return files;
+}
+
+/** Untracked files that no ignore rule excludes: a laptop user's new file counts too. */
+export async function gitListUntracked(dir: string, signal?: AbortSignal): Promise<string[]> {
+  const untracked = await exec('git', ['-c', 'core.quotePath=off', 'ls-files', '-z', '--others', '--exclude-standard'], { cwd: dir, signal });
+  return splitNul(untracked.stdout);
+}
+
+/** Tracked and untracked files together (see {@link gitListTracked} and {@link gitListUntracked}). */
+export async function gitListFiles(dir: string, signal?: AbortSignal): Promise<GitFile[]> {
+  // Both at once: the untracked listing walks the work tree and takes the longer.
+  const [tracked, untracked] = await Promise.all([gitListTracked(dir, signal), gitListUntracked(dir, signal)]);
+  const seen = new Set(tracked.map((file) => file.path));
+  return [...tracked, ...untracked.filter((path) => !seen.has(path)).map((path) => ({ path }))];
 }
 
 export interface BlameLine {

@@ -1,22 +1,28 @@
 /**
  * Finds the files of a repository worth scanning and scans them, on worker threads when the tree
  * is large enough to pay for their start-up (about 30 ms each).
+ *
+ * Listing and scanning overlap: git lists tracked files in a few milliseconds but needs a walk of
+ * the whole work tree for untracked ones, so the scan of tracked files starts while that walk is
+ * still going.
  */
+import { existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import picomatch from 'picomatch';
 import type { ProbeError } from '../../core/model.js';
 import type { ProgressFn } from '../../core/probe.js';
-import { CommandNotFoundError, gitListFiles, isGitWorkTree, type GitFile } from '../../util/git.js';
+import { CommandNotFoundError, gitListTracked, gitListUntracked, gitWorkTree } from '../../util/git.js';
 import { walkFiles } from '../../util/walk.js';
 import { DEFAULT_EXCLUDES, type TodoConfig } from './config.js';
-import { emptyBatch, mergeBatch, scanBatch, type BatchResult } from './scan-batch.js';
+import { emptyBatch, mergeBatch, scanBatch, type BatchOptions, type BatchResult } from './scan-batch.js';
 
 /** Below this many files the scan stays on the main thread. */
 const WORKER_THRESHOLD = 3000;
 /** Paths per message to a worker: big enough to amortise messaging, small enough to balance load. */
-const BATCH_SIZE = 200;
+const BATCH_SIZE = Number(process.env.PRODENG_BATCH ?? 200);
 
 export interface Collected extends BatchResult {
   source: 'git' | 'filesystem';
@@ -28,56 +34,137 @@ export interface Collected extends BatchResult {
   gitMissing: boolean;
 }
 
-export async function collectMarkers(
-  root: string,
-  config: TodoConfig,
-  options: { signal: AbortSignal; progress: ProgressFn },
-): Promise<Collected> {
-  const listing = await listFiles(root, options.signal);
-  const excludes = [...(config.defaultExcludes ? DEFAULT_EXCLUDES : []), ...config.exclude];
-  const isExcluded = excludes.length > 0 ? picomatch(excludes, { dot: true }) : () => false;
-  const paths: string[] = [];
-  let excluded = 0;
-  for (const file of listing.files) {
-    if (isExcluded(file.path)) excluded++;
-    else paths.push(file.path);
-  }
-  options.progress(`scanning ${paths.length} files`, { done: 0, total: paths.length });
-
-  const batchOptions = { tags: config.tags, maxFileSize: config.maxFileSize };
-  const workers = workerCount(config.workers, paths.length);
-  const result = workers > 1 ? await scanOnWorkers(root, paths, batchOptions, workers, options) : scanInProcess(root, paths, batchOptions, options);
-
-  const tracked = new Map<string, string | undefined>();
-  if (listing.source === 'git') for (const file of listing.files) if (file.blob !== undefined) tracked.set(file.path, file.blob);
-  return {
-    ...result,
-    errors: [...listing.errors, ...result.errors],
-    source: listing.source,
-    listed: paths.length,
-    excluded,
-    tracked,
-    gitMissing: listing.gitMissing,
-  };
+interface Options {
+  signal: AbortSignal;
+  progress: ProgressFn;
 }
 
-async function listFiles(
-  root: string,
-  signal: AbortSignal,
-): Promise<{ files: GitFile[]; source: 'git' | 'filesystem'; gitMissing: boolean; errors: ProbeError[] }> {
+/** Paths waiting to be scanned; producers push while consumers take batches. */
+class PathQueue {
+  private readonly paths: string[] = [];
+  private head = 0;
+  private closed = false;
+  private waiters: Array<() => void> = [];
+  total = 0;
+
+  push(paths: readonly string[]): void {
+    this.paths.push(...paths);
+    this.total += paths.length;
+    this.wake();
+  }
+
+  close(): void {
+    this.closed = true;
+    this.wake();
+  }
+
+  get pending(): number {
+    return this.paths.length - this.head;
+  }
+
+  /** The next batch, waiting for more paths if needed; null once closed and drained. */
+  async take(size: number): Promise<string[] | null> {
+    while (this.pending === 0 && !this.closed) await new Promise<void>((resolve) => this.waiters.push(resolve));
+    if (this.pending === 0) return null;
+    const batch = this.paths.slice(this.head, this.head + size);
+    this.head += batch.length;
+    return batch;
+  }
+
+  private wake(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  }
+}
+
+export async function collectMarkers(root: string, config: TodoConfig, options: Options): Promise<Collected> {
+  const excludes = [...(config.defaultExcludes ? DEFAULT_EXCLUDES : []), ...config.exclude];
+  const isExcluded = excludes.length > 0 ? picomatch(excludes, { dot: true }) : () => false;
+  const queue = new PathQueue();
+  let excluded = 0;
+  const enqueue = (paths: readonly string[]) => {
+    const kept = paths.filter((path) => !isExcluded(path));
+    excluded += paths.length - kept.length;
+    queue.push(kept);
+  };
+
+  const tracked = new Map<string, string | undefined>();
+  const errors: ProbeError[] = [];
+  // Ask git everything at once (each answer costs a process start): is this a work tree, what does
+  // it track, what is untracked. Outside a work tree the listings fail and are ignored.
+  const quiet = <T>(promise: Promise<T>) => {
+    promise.catch(() => undefined); // awaited below; an early rejection must not go unhandled
+    return promise;
+  };
+  const trackedListing = quiet(gitListTracked(root, options.signal));
+  // The untracked listing walks the whole work tree; started after the tracked one, so that the
+  // scan, which waits for the tracked list, gets it as early as possible.
+  const untrackedListing = quiet(trackedListing.then(() => gitListUntracked(root, options.signal)));
+  // Workers take ~30 ms to start. When git's index at the root is big enough to promise a large
+  // tree, start them now, while git lists the files.
+  const eager = workerCount(config.workers, estimateTrackedFiles(join(root, '.git', 'index')));
+  let pool: WorkerPool | undefined;
+  const startPool = (count: number, blobIds: boolean) =>
+    new WorkerPool(root, { tags: config.tags, maxFileSize: config.maxFileSize, blobIds }, count);
+  if (eager > 1) pool = startPool(eager, config.blame);
+
+  let workTree: { index: string } | null = null;
   let gitMissing = false;
   try {
-    if (await isGitWorkTree(root, signal)) return { files: await gitListFiles(root, signal), source: 'git', gitMissing, errors: [] };
+    workTree = await gitWorkTree(root, options.signal);
   } catch (error) {
     if (!(error instanceof CommandNotFoundError)) throw error;
     gitMissing = true;
   }
-  const errors: ProbeError[] = [];
-  const files = walkFiles(root, {
-    signal,
-    onError: (path, error) => errors.push({ path, message: `cannot list ${path}: ${error.message}` }),
-  }).map((path) => ({ path }));
-  return { files, source: 'filesystem', gitMissing, errors };
+  const source = workTree === null ? 'filesystem' : 'git';
+  const batchOptions: BatchOptions = { tags: config.tags, maxFileSize: config.maxFileSize, blobIds: config.blame && source === 'git' };
+  if (pool && source !== 'git') {
+    // A .git/index but no work tree (an unusual layout): start again with the right options.
+    await pool.close();
+    pool = undefined;
+  }
+  let rest: Promise<void> = Promise.resolve();
+  try {
+    if (workTree !== null) {
+      for (const file of await trackedListing) tracked.set(file.path, file.blob);
+      enqueue([...tracked.keys()]);
+      rest = untrackedListing.then((paths) => enqueue(paths.filter((path) => !tracked.has(path))));
+    } else {
+      enqueue(
+        walkFiles(root, {
+          signal: options.signal,
+          onError: (path, error) => errors.push({ path, message: `cannot list ${path}: ${error.message}` }),
+        }),
+      );
+    }
+    // The queue closes when the untracked listing has arrived (or failed: then the scan stops too).
+    const listed = rest.finally(() => queue.close());
+
+    const workers = workerCount(config.workers, queue.pending);
+    if (workers <= 1 && pool) {
+      await pool.close();
+      pool = undefined;
+    } else if (workers > 1 && !pool) {
+      pool = startPool(workers, batchOptions.blobIds);
+    }
+    const scanning = pool ? pool.scan(queue, options) : scanInProcess(root, queue, batchOptions, options);
+    const [result] = await Promise.all([scanning, listed]);
+    // Batches finish in any order; keep the result independent of scheduling.
+    result.found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return { ...result, errors: [...errors, ...result.errors], source, listed: queue.total, excluded, tracked, gitMissing };
+  } finally {
+    await pool?.close();
+  }
+}
+
+/** About how many files an index of this size lists (an entry is ~100 bytes with its path). */
+function estimateTrackedFiles(index: string): number {
+  try {
+    return Math.floor(statSync(index).size / 100);
+  } catch {
+    return 0;
+  }
 }
 
 function workerCount(configured: number, files: number): number {
@@ -88,50 +175,60 @@ function workerCount(configured: number, files: number): number {
   return Math.max(1, Math.min(availableParallelism(), 8, Math.ceil(files / WORKER_THRESHOLD)));
 }
 
-function scanInProcess(
-  root: string,
-  paths: readonly string[],
-  batchOptions: { tags: readonly string[]; maxFileSize: number },
-  options: { signal: AbortSignal; progress: ProgressFn },
-): BatchResult {
+/**
+ * The worker script sits beside this module in dist/probes/todo, but this code may also run from
+ * the single-file bundle in dist/bundle (which the CLI loads for a fast start).
+ */
+function scanWorkerUrl(): URL {
+  const beside = new URL('./scan-worker.js', import.meta.url);
+  return existsSync(beside) ? beside : new URL('../probes/todo/scan-worker.js', import.meta.url);
+}
+
+async function scanInProcess(root: string, queue: PathQueue, batchOptions: BatchOptions, options: Options): Promise<BatchResult> {
   const total = emptyBatch();
-  for (let start = 0; start < paths.length; start += BATCH_SIZE) {
+  let done = 0;
+  for (let batch = await queue.take(BATCH_SIZE); batch !== null; batch = await queue.take(BATCH_SIZE)) {
     options.signal.throwIfAborted();
-    mergeBatch(total, scanBatch(root, paths.slice(start, start + BATCH_SIZE), batchOptions));
-    options.progress('scanning', { done: Math.min(paths.length, start + BATCH_SIZE), total: paths.length });
+    mergeBatch(total, scanBatch(root, batch, batchOptions));
+    done += batch.length;
+    options.progress('scanning', { done, total: queue.total });
   }
   return total;
 }
 
-async function scanOnWorkers(
-  root: string,
-  paths: readonly string[],
-  batchOptions: { tags: readonly string[]; maxFileSize: number },
-  count: number,
-  options: { signal: AbortSignal; progress: ProgressFn },
-): Promise<BatchResult> {
-  const workerUrl = new URL('./scan-worker.js', import.meta.url);
-  const total = emptyBatch();
-  let next = 0;
-  let done = 0;
-  const pool = Array.from({ length: count }, () => new Worker(fileURLToPath(workerUrl), { workerData: { root, ...batchOptions } }));
-  try {
+class WorkerPool {
+  private readonly workers: Worker[];
+
+  constructor(root: string, batchOptions: BatchOptions, count: number) {
+    const path = fileURLToPath(scanWorkerUrl());
+    this.workers = Array.from(
+      { length: count },
+      // A larger young generation: the scan makes many short-lived strings (one per file).
+      () => new Worker(path, { workerData: { root, ...batchOptions }, ...(process.env.PRODENG_YG ? { resourceLimits: { maxYoungGenerationSizeMb: Number(process.env.PRODENG_YG) } } : {}) }),
+    );
+  }
+
+  async scan(queue: PathQueue, options: Options): Promise<BatchResult> {
+    const total = emptyBatch();
+    let done = 0;
     await Promise.all(
-      pool.map(
+      this.workers.map(
         (worker) =>
           new Promise<void>((resolve, reject) => {
-            let id = 0;
+            let inFlight = 0;
             const feed = () => {
               if (options.signal.aborted) return reject(options.signal.reason);
-              if (next >= paths.length) return resolve();
-              const batch = paths.slice(next, next + BATCH_SIZE);
-              next += batch.length;
-              worker.postMessage({ id: ++id, paths: batch });
+              inFlight++;
+              queue.take(BATCH_SIZE).then((batch) => {
+                if (batch !== null) return worker.postMessage({ paths: batch });
+                if (--inFlight === 0) resolve();
+              }, reject);
             };
-            worker.on('message', (message: { result: BatchResult }) => {
+            worker.on('message', (message: { result: BatchResult; count: number }) => {
+              inFlight--;
               mergeBatch(total, message.result);
-              done += message.result.scanned + Object.values(message.result.skipped).reduce((a, b) => a + b, 0) + message.result.errors.length;
-              options.progress('scanning', { done, total: paths.length });
+              done += message.count;
+              options.progress('scanning', { done, total: queue.total });
               feed();
             });
             worker.once('error', reject);
@@ -139,14 +236,16 @@ async function scanOnWorkers(
               if (code !== 0) reject(new Error(`todo scan worker exited with code ${code}`));
             });
             options.signal.addEventListener('abort', () => reject(options.signal.reason), { once: true });
+            // Two batches in flight per worker, so it never waits for the main thread between them.
+            feed();
             feed();
           }),
       ),
     );
-  } finally {
-    await Promise.all(pool.map((worker) => worker.terminate()));
+    return total;
   }
-  // Workers finish in any order; keep the result independent of scheduling.
-  total.found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return total;
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.terminate()));
+  }
 }

@@ -52,8 +52,8 @@ export const todoProbe: Probe<TodoConfig> = {
       for (const file of collected.found) {
         if (!collected.tracked.has(file.path)) continue;
         // Only a file whose content is what git has in its index can reuse an earlier answer.
-        const clean = collected.tracked.get(file.path) === file.blob;
-        const cached = clean ? cache.get(file.blob, file.markers.map((marker) => marker.line)) : undefined;
+        const clean = file.blob !== undefined && collected.tracked.get(file.path) === file.blob;
+        const cached = clean ? cache.get(file.blob!, file.markers.map((marker) => marker.line)) : undefined;
         if (cached) blame.set(file.path, cached);
         else pending.push(file);
       }
@@ -66,7 +66,7 @@ export const todoProbe: Probe<TodoConfig> = {
             const lines = file.markers.map((marker) => marker.line);
             const answer = await gitBlameLines(root, file.path, lines, { signal: ctx.signal, now: ctx.now });
             blame.set(file.path, answer);
-            if (collected.tracked.get(file.path) === file.blob) cache.set(file.blob, answer);
+            if (file.blob !== undefined && collected.tracked.get(file.path) === file.blob) cache.set(file.blob, answer);
           } catch (error) {
             if (ctx.signal.aborted) throw error;
             errors.push({ path: file.path, message: `git blame failed: ${(error as Error).message}`, code: 'blame-failed' });

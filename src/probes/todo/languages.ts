@@ -1089,9 +1089,13 @@ export function languageFor(path: string): Language | undefined {
  * name has an extension (so no shebang can make it a script). Reading such files is wasted work.
  */
 export function languageMayApply(path: string): boolean {
-  if (languageFor(path) !== undefined) return true;
+  return languageFor(path) !== undefined || !hasExtension(path);
+}
+
+/** Has the file name an extension (a dot after its first character)? */
+export function hasExtension(path: string): boolean {
   const slash = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
-  return path.indexOf('.', slash + 2) < 0;
+  return path.indexOf('.', slash + 2) >= 0;
 }
 
 const INTERPRETERS: Record<string, string> = {

@@ -4,18 +4,17 @@
  * never read at all.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, openSync, readSync } from 'node:fs';
 import type { ProbeError } from '../../core/model.js';
-import { languageMayApply } from './languages.js';
+import { hasExtension, languageFor } from './languages.js';
 import { scanFile, type Marker } from './scanner.js';
 
 export interface FileMarkers {
   path: string;
   language: string;
   markers: Marker[];
-  /** The git blob id of the content read (only computed for files with markers). */
-  blob: string;
+  /** The git blob id of the content read (with `blobIds`, for files with markers only). */
+  blob?: string;
 }
 
 export interface BatchResult {
@@ -29,6 +28,8 @@ export interface BatchResult {
 export interface BatchOptions {
   tags: readonly string[];
   maxFileSize: number;
+  /** Compute git blob ids of files with markers (the blame cache needs them). */
+  blobIds: boolean;
 }
 
 export function emptyBatch(): BatchResult {
@@ -43,38 +44,57 @@ export function mergeBatch(into: BatchResult, from: BatchResult): void {
   into.errors.push(...from.errors);
 }
 
+/**
+ * One read buffer per thread, grown on demand and reused for every file: allocating a buffer per
+ * file costs time and, worse, memory the garbage collector gives back late.
+ */
+let readBuffer = Buffer.allocUnsafe(1 << 20);
+
+/** Reads a whole file into the shared buffer; `undefined` when it is larger than `limit`. */
+function readWhole(fd: number, limit: number): Buffer | undefined {
+  let length = 0;
+  for (;;) {
+    if (length === readBuffer.length) {
+      if (length > limit) return undefined;
+      const grown = Buffer.allocUnsafe(Math.min(readBuffer.length * 2, limit + 1 + 65_536));
+      readBuffer.copy(grown, 0, 0, length);
+      readBuffer = grown;
+    }
+    const wanted = readBuffer.length - length;
+    const n = readSync(fd, readBuffer, length, wanted, null);
+    length += n;
+    if (length > limit) return undefined;
+    // A regular file returns fewer bytes than asked only at its end: no extra read to see EOF.
+    if (n < wanted) break;
+  }
+  return readBuffer.subarray(0, length);
+}
+
 export function scanBatch(root: string, paths: readonly string[], options: BatchOptions): BatchResult {
   const result = emptyBatch();
+  const scanOptions = { tags: options.tags };
   const skip = (reason: string) => {
     result.skipped[reason] = (result.skipped[reason] ?? 0) + 1;
   };
   for (const path of paths) {
-    // Images, fonts, archives: known by their extension, so never opened.
-    if (!languageMayApply(path)) {
+    // Images, fonts, archives: known by their extension, so never opened. Extensionless files
+    // are opened: a shebang line may name their language.
+    const language = languageFor(path);
+    if (language === undefined && hasExtension(path)) {
       skip('unsupported-language');
       continue;
     }
     let fd: number | undefined;
     try {
-      fd = openSync(join(root, path), 'r');
-      const stat = fstatSync(fd);
-      if (!stat.isFile()) {
-        skip('not-a-file');
-        continue;
-      }
-      if (stat.size > options.maxFileSize) {
+      fd = openSync(`${root}/${path}`, 'r');
+      // No fstat: reading until end of file tells the size, and a directory fails with EISDIR.
+      const content = readWhole(fd, options.maxFileSize);
+      if (content === undefined) {
         skip('too-large');
         continue;
       }
-      const bytes = Buffer.allocUnsafe(stat.size);
-      let read = 0;
-      while (read < stat.size) {
-        const n = readSync(fd, bytes, read, stat.size - read, read);
-        if (n === 0) break; // the file shrank while we read it
-        read += n;
-      }
-      result.bytes += read;
-      const outcome = scanFile(path, read === stat.size ? bytes : bytes.subarray(0, read), { tags: options.tags });
+      result.bytes += content.length;
+      const outcome = scanFile(path, content, scanOptions, language);
       if (outcome.kind === 'skipped') {
         skip(outcome.reason);
         continue;
@@ -85,8 +105,12 @@ export function scanBatch(root: string, paths: readonly string[], options: Batch
       }
       result.scanned++;
       if (outcome.markers.length > 0) {
-        const content = read === stat.size ? bytes : bytes.subarray(0, read);
-        result.found.push({ path, language: outcome.language, markers: outcome.markers, blob: gitBlobId(content) });
+        result.found.push({
+          path,
+          language: outcome.language,
+          markers: outcome.markers,
+          ...(options.blobIds ? { blob: gitBlobId(content) } : {}),
+        });
       }
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;

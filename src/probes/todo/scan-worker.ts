@@ -10,6 +10,6 @@ interface Init extends BatchOptions {
 }
 
 const init = workerData as Init;
-parentPort?.on('message', (message: { id: number; paths: string[] }) => {
-  parentPort?.postMessage({ id: message.id, result: scanBatch(init.root, message.paths, init) });
+parentPort?.on('message', (message: { paths: string[] }) => {
+  parentPort?.postMessage({ result: scanBatch(init.root, message.paths, init), count: message.paths.length });
 });

@@ -91,7 +91,18 @@ function wordAlternation(tags: readonly string[]): string {
   return others.join('|');
 }
 
+let lastTags: readonly string[] | undefined;
+let lastMatcher: TagMatcher | null = null;
+
 function matcherFor(tags: readonly string[]): TagMatcher | null {
+  // A scan passes the same array for every file: skip building the key.
+  if (tags === lastTags) return lastMatcher;
+  lastMatcher = matcherForKey(tags);
+  lastTags = tags;
+  return lastMatcher;
+}
+
+function matcherForKey(tags: readonly string[]): TagMatcher | null {
   const key = tags.join('\0');
   const cached = matchers.get(key);
   if (cached !== undefined) return cached;
@@ -234,6 +245,9 @@ class MarkerCollector {
   private colPos = 0;
   private colCount = 0;
   private readonly hasCR: boolean;
+  /** Next `\n` / `\r` at or after the line cursor in CR files; -1 when there is none left. */
+  private nextLF = -2;
+  private nextCR = -2;
   private readonly src: Source;
   private readonly positions: readonly number[];
   private readonly lengths: readonly number[];
@@ -283,14 +297,21 @@ class MarkerCollector {
         this.nextNewline = text.indexOf('\n', this.lineStart);
       }
     } else {
-      while (k < p) {
-        const c = text.charCodeAt(k);
-        if (c === 10 || c === 13) {
-          if (c === 13 && text.charCodeAt(k + 1) === 10) k++;
-          this.line++;
-          this.lineStart = k + 1;
-        }
-        k++;
+      // Jump from line break to line break with indexOf (native) rather than char by char: CRLF
+      // files are common and can be megabytes long.
+      // Each cursor is searched again only once passed, so a file without one kind of break
+      // is not rescanned to its end per marker.
+      for (;;) {
+        if (this.nextLF !== -1 && this.nextLF < k) this.nextLF = text.indexOf('\n', k);
+        if (this.nextCR !== -1 && this.nextCR < k) this.nextCR = text.indexOf('\r', k);
+        const lf = this.nextLF < 0 ? Number.MAX_SAFE_INTEGER : this.nextLF;
+        const cr = this.nextCR < 0 ? Number.MAX_SAFE_INTEGER : this.nextCR;
+        let at = Math.min(lf, cr);
+        if (at >= p) break;
+        if (at === cr && lf === cr + 1) at = lf; // CRLF is one break
+        this.line++;
+        this.lineStart = at + 1;
+        k = at + 1;
       }
     }
     this.linePos = p;
@@ -469,10 +490,25 @@ function candidates(re: RegExp, text: string, from = 0): { positions: number[]; 
   re.lastIndex = from;
   let m: RegExpExecArray | null;
   while ((m = re.exec(text)) !== null) {
+    if (!plausible(text, m.index, m[0])) continue;
     positions.push(m.index);
     lengths.push(m[0].length);
   }
   return { positions, lengths };
+}
+
+/**
+ * A cheap necessary condition of `evaluate`, checked before any lexing: a tag not written in
+ * capitals is a marker only in an explicit form (`@todo`, `todo:`, `todo -`, `todo(owner)`). Prose
+ * such as "fix the bug" then costs no lexing at all, which matters on large trees.
+ */
+function plausible(text: string, index: number, occurrence: string): boolean {
+  if (occurrence === occurrence.toUpperCase()) return true;
+  if (index > 0 && text.charCodeAt(index - 1) === 64) return true;
+  let q = index + occurrence.length;
+  while (q < text.length && isBlank(text.charCodeAt(q))) q++;
+  const c = text.charCodeAt(q);
+  return c === 58 || c === 45 || c === 40 || c === 91;
 }
 
 function scanSource(
@@ -526,10 +562,13 @@ function refineLanguage(path: string, language: Language, text: string): Languag
   return language;
 }
 
-/** Scans one file's bytes. Never throws on any input. */
-export function scanFile(path: string, bytes: Uint8Array, options: ScanOptions): ScanResult {
+/**
+ * Scans one file's bytes. Never throws on any input. `language` may be passed when the caller
+ * already looked it up by name (a hot path over tens of thousands of files).
+ */
+export function scanFile(path: string, bytes: Uint8Array, options: ScanOptions, language?: Language): ScanResult {
   try {
-    return scanFileUnchecked(path, bytes, options);
+    return scanFileUnchecked(path, bytes, options, language);
   } catch (error) {
     // A bug must not fail a whole scan of thousands of files, nor hide: the file is reported.
     return { kind: 'failed', message: error instanceof Error ? error.message : String(error) };
@@ -537,11 +576,11 @@ export function scanFile(path: string, bytes: Uint8Array, options: ScanOptions):
 }
 
 /** {@link scanFile} without its safety net (tests use it so that bugs surface). */
-export function scanFileUnchecked(path: string, bytes: Uint8Array, options: ScanOptions): ScanResult {
+export function scanFileUnchecked(path: string, bytes: Uint8Array, options: ScanOptions, known?: Language): ScanResult {
   const b0 = bytes[0];
   const b1 = bytes[1];
   const utf16 = b0 === 0xff && b1 === 0xfe ? 'utf-16le' : b0 === 0xfe && b1 === 0xff ? 'utf-16be' : null;
-  let language = languageFor(path);
+  let language = known ?? languageFor(path);
   if (utf16 === null && bytes.subarray(0, BINARY_WINDOW).indexOf(0) >= 0) return { kind: 'skipped', reason: 'binary' };
   let src: Source;
   if (utf16 !== null) {

@@ -5,6 +5,9 @@
 import pg from 'pg';
 import { Kysely, PostgresDialect } from 'kysely';
 import { StoreError } from '../errors.js';
+import { redactUrl } from '../redact.js';
+
+export { redactUrl };
 import { KyselyStore } from '../kysely-store.js';
 import type { Database } from '../schema.js';
 
@@ -32,21 +35,6 @@ export function createPostgresStore(url: string, options: PostgresStoreOptions =
     where,
     translate: (error) => translatePostgresError(error, where, databaseName(url)),
   });
-}
-
-/** The URL with its password (in the authority or a `password` parameter) replaced by `***`. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password !== '') parsed.password = '***';
-    for (const key of [...parsed.searchParams.keys()]) {
-      if (/pass(word)?|secret|token|key$/i.test(key)) parsed.searchParams.set(key, '***');
-    }
-    return parsed.toString();
-  } catch {
-    // Not a URL `new URL` understands: cut everything between the scheme and the last "@".
-    return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, (_, scheme: string) => `${scheme}***@`);
-  }
 }
 
 function databaseName(url: string): string | undefined {
