@@ -15,7 +15,7 @@ if (major < 22 || (major === 22 && minor < 13)) {
 const { enableCompileCache } = await import('node:module');
 enableCompileCache?.();
 // One bundled file starts several times faster than hundreds of ES modules.
-const { main } = await import('../dist/bundle/prodeng.js');
+const { main } = await import('../dist/bundle/main.js');
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -34,6 +34,20 @@ export const ASPECTS = [
 ] as const;
 export type Aspect = (typeof ASPECTS)[number];
 
+/**
+ * A plain JSON-like object (`data` of a finding). Checked by shape only: zod's record schema
+ * validates every key, which costs more than everything else in a large snapshot, and the values
+ * are free-form anyway.
+ */
+export const plainObjectSchema = z.custom<Record<string, unknown>>(
+  (value) =>
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    (Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null),
+  'expected a plain object',
+);
+
 /** Where a finding is: a file position, a URL, or nowhere in particular. */
 export type Location = { path: string; line?: number; column?: number } | { url: string } | null;
 

@@ -3,7 +3,7 @@
  * is stored. A malformed finding is dropped with an error on the probe's run, not recorded.
  */
 import { z } from 'zod';
-import { EFFORTS, locationSchema, severitySchema, type Finding, type Metric, type ProbeError, type ProbeResult } from './model.js';
+import { EFFORTS, locationSchema, plainObjectSchema, severitySchema, type Finding, type Metric, type ProbeError, type ProbeResult } from './model.js';
 
 const findingSchema = z
   .object({
@@ -13,7 +13,7 @@ const findingSchema = z
     message: z.string(),
     location: locationSchema,
     fingerprint: z.string().regex(/^[0-9a-f]{16,64}$/),
-    data: z.record(z.string(), z.unknown()),
+    data: plainObjectSchema,
     remediation: z.string().optional(),
     effort: z.enum(EFFORTS).optional(),
   })

@@ -4,7 +4,7 @@
  * must not leak a wrong shape into reports).
  */
 import { z } from 'zod';
-import { ASPECTS, EFFORTS, severitySchema, type Location } from '../core/model.js';
+import { ASPECTS, EFFORTS, plainObjectSchema, severitySchema, type Location } from '../core/model.js';
 import { StoreError } from './errors.js';
 import type { SnapshotInput } from './store.js';
 
@@ -26,7 +26,7 @@ export const probeErrorSchema = z.object({
 });
 export const probeErrorsSchema = z.array(probeErrorSchema);
 export const suppressionSchema = z.object({ reason: z.string(), until: z.string().nullable() });
-export const dataSchema = z.record(z.string(), z.unknown());
+export const dataSchema = plainObjectSchema;
 export const labelsSchema = z.record(z.string(), z.string());
 
 /**

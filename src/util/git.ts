@@ -2,10 +2,11 @@
  * What prodeng asks of git: which files a repository tracks, which commit it is at, and who wrote
  * a line when. Every call is bounded in time and goes through `exec` (no shell).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Revision } from '../core/model.js';
 import { CommandFailedError, CommandNotFoundError, exec } from './exec.js';
+import { readGitIndex } from './git-index.js';
 
 export { CommandNotFoundError };
 
@@ -85,6 +86,35 @@ export async function gitListTracked(dir: string, signal?: AbortSignal): Promise
       }
     }
     start = end + 1;
+  }
+  return files;
+}
+
+/**
+ * The tracked regular files of the work tree whose top is `root`, read from `.git/index` without
+ * starting git; null when that cannot be done reliably (then use {@link gitListTracked}): `root`
+ * is not the top of a work tree with its own `.git` directory, git is pointed elsewhere by the
+ * environment, the repository uses SHA-256, or the index uses a layout the reader leaves to git.
+ */
+export function readTrackedFromIndex(root: string): GitFile[] | null {
+  if (process.env.GIT_DIR || process.env.GIT_INDEX_FILE || process.env.GIT_WORK_TREE) return null;
+  const gitDir = join(root, '.git');
+  try {
+    if (!statSync(gitDir).isDirectory()) return null;
+    if (/objectformat\s*=\s*sha256/i.test(readFileSync(join(gitDir, 'config'), 'utf8'))) return null;
+  } catch {
+    return null;
+  }
+  const entries = readGitIndex(join(gitDir, 'index'));
+  if (entries === null) return null;
+  const files: GitFile[] = [];
+  let previous = '';
+  for (const entry of entries) {
+    // Exactly what gitListTracked lists: regular files, one entry per path during a merge.
+    if (entry.mode !== 0o100644 && entry.mode !== 0o100755) continue;
+    if ((entry.stage !== 0 && entry.stage !== 2) || entry.path === previous) continue;
+    files.push({ path: entry.path, blob: entry.blob });
+    previous = entry.path;
   }
   return files;
 }

@@ -14,7 +14,7 @@ import { Worker } from 'node:worker_threads';
 import picomatch from 'picomatch';
 import type { ProbeError } from '../../core/model.js';
 import type { ProgressFn } from '../../core/probe.js';
-import { CommandNotFoundError, gitListTracked, gitListUntracked, gitWorkTree } from '../../util/git.js';
+import { CommandNotFoundError, gitListTracked, gitListUntracked, gitWorkTree, readTrackedFromIndex } from '../../util/git.js';
 import { walkFiles } from '../../util/walk.js';
 import { DEFAULT_EXCLUDES, type TodoConfig } from './config.js';
 import { emptyBatch, mergeBatch, scanBatch, type BatchOptions, type BatchResult } from './scan-batch.js';
@@ -22,7 +22,7 @@ import { emptyBatch, mergeBatch, scanBatch, type BatchOptions, type BatchResult 
 /** Below this many files the scan stays on the main thread. */
 const WORKER_THRESHOLD = 3000;
 /** Paths per message to a worker: big enough to amortise messaging, small enough to balance load. */
-const BATCH_SIZE = Number(process.env.PRODENG_BATCH ?? 200);
+const BATCH_SIZE = 300;
 
 export interface Collected extends BatchResult {
   source: 'git' | 'filesystem';
@@ -91,45 +91,40 @@ export async function collectMarkers(root: string, config: TodoConfig, options: 
 
   const tracked = new Map<string, string | undefined>();
   const errors: ProbeError[] = [];
-  // Ask git everything at once (each answer costs a process start): is this a work tree, what does
-  // it track, what is untracked. Outside a work tree the listings fail and are ignored.
   const quiet = <T>(promise: Promise<T>) => {
     promise.catch(() => undefined); // awaited below; an early rejection must not go unhandled
     return promise;
   };
-  const trackedListing = quiet(gitListTracked(root, options.signal));
-  // The untracked listing walks the whole work tree; started after the tracked one, so that the
-  // scan, which waits for the tracked list, gets it as early as possible.
-  const untrackedListing = quiet(trackedListing.then(() => gitListUntracked(root, options.signal)));
-  // Workers take ~30 ms to start. When git's index at the root is big enough to promise a large
-  // tree, start them now, while git lists the files.
-  const eager = workerCount(config.workers, estimateTrackedFiles(join(root, '.git', 'index')));
-  let pool: WorkerPool | undefined;
-  const startPool = (count: number, blobIds: boolean) =>
-    new WorkerPool(root, { tags: config.tags, maxFileSize: config.maxFileSize, blobIds }, count);
-  if (eager > 1) pool = startPool(eager, config.blame);
-
-  let workTree: { index: string } | null = null;
   let gitMissing = false;
-  try {
-    workTree = await gitWorkTree(root, options.signal);
-  } catch (error) {
+  const whenGitMissing = (error: unknown): null => {
     if (!(error instanceof CommandNotFoundError)) throw error;
     gitMissing = true;
-  }
-  const source = workTree === null ? 'filesystem' : 'git';
+    return null;
+  };
+
+  // At the top of a work tree the index is read directly: no process to start, and the scan can
+  // begin at once. Elsewhere git answers whether this is a work tree and what it tracks.
+  const fromIndex = readTrackedFromIndex(root);
+  const workTree =
+    fromIndex !== null ? Promise.resolve(true) : quiet(gitWorkTree(root, options.signal).then((tree) => tree !== null, whenGitMissing));
+  const trackedListing = quiet(fromIndex !== null ? Promise.resolve(fromIndex) : gitListTracked(root, options.signal));
+  const source: 'git' | 'filesystem' = (await workTree) ? 'git' : 'filesystem';
   const batchOptions: BatchOptions = { tags: config.tags, maxFileSize: config.maxFileSize, blobIds: config.blame && source === 'git' };
-  if (pool && source !== 'git') {
-    // A .git/index but no work tree (an unusual layout): start again with the right options.
-    await pool.close();
-    pool = undefined;
-  }
+  let pool: WorkerPool | undefined;
   let rest: Promise<void> = Promise.resolve();
   try {
-    if (workTree !== null) {
+    if (source === 'git') {
+      // Workers take ~30 ms to start: when the index promises a large tree, start them while the
+      // tracked list is being read.
+      const estimate = fromIndex?.length ?? estimateTrackedFiles(join(root, '.git', 'index'));
+      if (workerCount(config.workers, estimate) > 1) pool = new WorkerPool(root, batchOptions, workerCount(config.workers, estimate));
       for (const file of await trackedListing) tracked.set(file.path, file.blob);
       enqueue([...tracked.keys()]);
-      rest = untrackedListing.then((paths) => enqueue(paths.filter((path) => !tracked.has(path))));
+      // Untracked files need a walk of the whole work tree: listed while the scan runs.
+      rest = gitListUntracked(root, options.signal).then(
+        (paths) => enqueue(paths.filter((path) => !tracked.has(path))),
+        (error) => void whenGitMissing(error),
+      );
     } else {
       enqueue(
         walkFiles(root, {
@@ -146,7 +141,7 @@ export async function collectMarkers(root: string, config: TodoConfig, options: 
       await pool.close();
       pool = undefined;
     } else if (workers > 1 && !pool) {
-      pool = startPool(workers, batchOptions.blobIds);
+      pool = new WorkerPool(root, batchOptions, workers);
     }
     const scanning = pool ? pool.scan(queue, options) : scanInProcess(root, queue, batchOptions, options);
     const [result] = await Promise.all([scanning, listed]);
@@ -204,7 +199,7 @@ class WorkerPool {
     this.workers = Array.from(
       { length: count },
       // A larger young generation: the scan makes many short-lived strings (one per file).
-      () => new Worker(path, { workerData: { root, ...batchOptions }, ...(process.env.PRODENG_YG ? { resourceLimits: { maxYoungGenerationSizeMb: Number(process.env.PRODENG_YG) } } : {}) }),
+      () => new Worker(path, { workerData: { root, ...batchOptions }, resourceLimits: { maxYoungGenerationSizeMb: 48 } }),
     );
   }
 

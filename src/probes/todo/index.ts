@@ -46,7 +46,7 @@ export const todoProbe: Probe<TodoConfig> = {
     }
 
     const blame = new Map<string, Map<number, BlameLine>>();
-    if (config.blame && collected.source === 'git') {
+    if (config.blame && collected.source === 'git' && !collected.gitMissing) {
       const cache = BlameCache.load(ctx.cacheDir);
       const pending: typeof collected.found = [];
       for (const file of collected.found) {

@@ -597,16 +597,17 @@ export function scanFileUnchecked(path: string, bytes: Uint8Array, options: Scan
     language = languageForShebang(firstLine);
     if (language === undefined) return { kind: 'skipped', reason: 'unsupported-language' };
   }
-  if (isGenerated(src.text)) return { kind: 'skipped', reason: 'generated' };
   const matcher = matcherFor(options.tags);
   if (matcher === null) return { kind: 'scanned', language: language.id, markers: [] };
   let from = 0;
   if (utf16 === null) {
     matcher.quick.lastIndex = 0;
+    // Most files have no tag at all: they are done here, before any other look at their text.
     if (!matcher.quick.test(src.text)) return { kind: 'scanned', language: language.id, markers: [] };
     // No whole-word match can start before the first plain match: resume from there.
     from = Math.max(0, matcher.quick.lastIndex - matcher.longest);
   }
+  if (isGenerated(src.text)) return { kind: 'skipped', reason: 'generated' };
   const found = candidates(utf16 === null ? matcher.bytes : matcher.text, src.text, from);
   if (found.positions.length === 0) return { kind: 'scanned', language: language.id, markers: [] };
   language = refineLanguage(path, language, src.text);

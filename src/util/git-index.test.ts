@@ -1,0 +1,104 @@
+import { readFileSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import { tempRepo, type TempRepo } from '../../test/support/repo.js';
+import { gitListTracked, readTrackedFromIndex } from './git.js';
+import { parseGitIndex } from './git-index.js';
+
+let repo: TempRepo | undefined;
+afterEach(() => repo?.remove());
+
+function fillRepo(r: TempRepo): void {
+  r.write('a.ts', '// a\n');
+  r.write('bin/run.sh', '#!/bin/sh\n');
+  r.git('update-index', '--add', '--chmod=+x', 'bin/run.sh');
+  r.write('日本語/ファイル.md', '# x\n');
+  r.write(`deep/${'d'.repeat(120)}/${'f'.repeat(200)}.txt`, 'long path\n');
+  for (let i = 0; i < 40; i++) r.write(`many/file-${String(i).padStart(3, '0')}.js`, `// ${i}\n`);
+  symlinkSync('a.ts', join(r.dir, 'link.ts'));
+  r.commit('init');
+  // A submodule entry (gitlink) without a real submodule behind it.
+  r.git('update-index', '--add', '--cacheinfo', `160000,${'1'.repeat(40)},vendor/sub`);
+}
+
+describe('readTrackedFromIndex', () => {
+  it.each([2, 3, 4])('lists exactly what git ls-files lists, index version %i', async (version) => {
+    repo = tempRepo();
+    fillRepo(repo);
+    repo.git('update-index', '--index-version', String(version));
+    const fromIndex = readTrackedFromIndex(repo.dir);
+    expect(fromIndex).not.toBeNull();
+    expect(fromIndex).toEqual(await gitListTracked(repo.dir));
+    expect(fromIndex!.map((f) => f.path)).toContain('日本語/ファイル.md');
+  });
+
+  it('handles intent-to-add entries (extended flags) and merge conflicts like git', async () => {
+    repo = tempRepo();
+    repo.write('c.txt', 'base\n');
+    repo.commit('base');
+    repo.git('checkout', '-q', '-b', 'other');
+    repo.write('c.txt', 'other\n');
+    repo.commit('other');
+    repo.git('checkout', '-q', 'main');
+    repo.write('c.txt', 'main\n');
+    repo.commit('main');
+    try {
+      repo.git('merge', '-q', 'other');
+    } catch {
+      // the conflict is the point
+    }
+    repo.write('new.txt', 'x\n');
+    repo.git('add', '-N', 'new.txt');
+    const fromIndex = readTrackedFromIndex(repo.dir);
+    expect(fromIndex).toEqual(await gitListTracked(repo.dir));
+    expect(fromIndex!.filter((f) => f.path === 'c.txt')).toHaveLength(1);
+  });
+
+  it('leaves a split index to git', () => {
+    repo = tempRepo();
+    fillRepo(repo);
+    repo.git('update-index', '--split-index');
+    expect(readTrackedFromIndex(repo.dir)).toBeNull();
+  });
+
+  it('is not used below the top of the work tree or outside git', () => {
+    repo = tempRepo();
+    fillRepo(repo);
+    expect(readTrackedFromIndex(join(repo.dir, 'many'))).toBeNull();
+    const plain = tempRepo({ git: false });
+    try {
+      expect(readTrackedFromIndex(plain.dir)).toBeNull();
+    } finally {
+      plain.remove();
+    }
+  });
+});
+
+describe('parseGitIndex on damaged input', () => {
+  it('returns null or entries, never throws, for every truncation of a real index', () => {
+    repo = tempRepo();
+    fillRepo(repo);
+    for (const version of [2, 4]) {
+      repo.git('update-index', '--index-version', String(version));
+      const bytes = readFileSync(join(repo.dir, '.git', 'index'));
+      for (let cut = 0; cut < bytes.length; cut += 7) {
+        const result = parseGitIndex(bytes.subarray(0, cut));
+        if (result !== null) expect(Array.isArray(result)).toBe(true);
+      }
+    }
+  });
+
+  it('never throws on arbitrary bytes, with or without a valid header', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 600 }), fc.boolean(), fc.integer({ min: 0, max: 6 }), (body, header, version) => {
+        const bytes = header
+          ? Buffer.concat([Buffer.from('DIRC'), Buffer.from([0, 0, 0, version, 0, 0, 0, 3]), Buffer.from(body)])
+          : Buffer.from(body);
+        const result = parseGitIndex(bytes);
+        return result === null || Array.isArray(result);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});

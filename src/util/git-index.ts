@@ -1,0 +1,106 @@
+/**
+ * Reads git's index file (`.git/index`) directly: the list of tracked files with their blob ids,
+ * modes and sizes, without starting a `git ls-files` process. On a large repository that process
+ * (and parsing its output) is the longest wait before a scan can begin.
+ *
+ * Only the common layouts are read: index versions 2, 3 and 4 of a SHA-1 repository, without a
+ * split index. For anything else (a SHA-256 repository, a split or sparse index, an unknown
+ * version, a truncated file) the reader returns null and callers ask git instead, so an unusual
+ * repository is never misread. Format: https://git-scm.com/docs/index-format
+ */
+import { readFileSync } from 'node:fs';
+
+export interface IndexEntry {
+  /** Path relative to the top of the work tree, forward slashes. */
+  path: string;
+  /** Hex blob id. */
+  blob: string;
+  /** File mode as git records it: 0o100644, 0o100755, 0o120000 (symlink), 0o160000 (submodule). */
+  mode: number;
+  /** Size of the file when git last looked at it (truncated to 32 bits by git). */
+  size: number;
+  /** 0 normally; 1–3 during a merge conflict. */
+  stage: number;
+  /** Sparse checkout: the file is not in the work tree. */
+  skipWorktree: boolean;
+}
+
+const SIGNATURE = 0x44495243; // "DIRC"
+const HASH_BYTES = 20;
+/** ctime, mtime (8 each), dev, ino, mode, uid, gid, size (4 each), hash, flags. */
+const FIXED_BYTES = 40 + HASH_BYTES + 2;
+
+/**
+ * The entries of an index file, in index order (sorted by path, then stage); null when the file
+ * cannot be read or uses a feature this reader leaves to git.
+ */
+export function readGitIndex(file: string): IndexEntry[] | null {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch {
+    return null;
+  }
+  return parseGitIndex(bytes);
+}
+
+export function parseGitIndex(bytes: Buffer): IndexEntry[] | null {
+  if (bytes.length < 12 + HASH_BYTES || bytes.readUInt32BE(0) !== SIGNATURE) return null;
+  const version = bytes.readUInt32BE(4);
+  if (version < 2 || version > 4) return null;
+  const count = bytes.readUInt32BE(8);
+  const end = bytes.length - HASH_BYTES; // the file ends with a checksum
+  const entries: IndexEntry[] = [];
+  let offset = 12;
+  let previous: Buffer = Buffer.alloc(0);
+  for (let i = 0; i < count; i++) {
+    const start = offset;
+    if (offset + FIXED_BYTES > end) return null;
+    const mode = bytes.readUInt32BE(offset + 24);
+    const size = bytes.readUInt32BE(offset + 36);
+    const blob = bytes.toString('hex', offset + 40, offset + 40 + HASH_BYTES);
+    const flags = bytes.readUInt16BE(offset + 40 + HASH_BYTES);
+    offset += FIXED_BYTES;
+    let skipWorktree = false;
+    if (flags & 0x4000) {
+      if (version < 3 || offset + 2 > end) return null;
+      const extended = bytes.readUInt16BE(offset);
+      skipWorktree = (extended & 0x4000) !== 0;
+      offset += 2;
+    }
+    let path: Buffer;
+    if (version === 4) {
+      // Prefix compression: drop N bytes from the end of the previous path, then append.
+      let c = bytes[offset++];
+      if (c === undefined) return null;
+      let strip = c & 0x7f;
+      while (c & 0x80) {
+        c = bytes[offset++];
+        if (c === undefined) return null;
+        strip = ((strip + 1) << 7) | (c & 0x7f);
+      }
+      const nul = bytes.indexOf(0, offset);
+      if (nul < 0 || nul >= end || strip > previous.length) return null;
+      path = Buffer.concat([previous.subarray(0, previous.length - strip), bytes.subarray(offset, nul)]);
+      offset = nul + 1;
+    } else {
+      const nul = bytes.indexOf(0, offset);
+      if (nul < 0 || nul >= end) return null;
+      path = bytes.subarray(offset, nul);
+      // Entries are padded with 1–8 NULs to a multiple of eight bytes.
+      offset = start + ((nul - start + 8) & ~7);
+    }
+    previous = path;
+    // A sparse index stores whole directories as entries; leave those repositories to git.
+    if ((mode & 0o170000) === 0o040000) return null;
+    entries.push({ path: path.toString('utf8'), blob, mode, size, stage: (flags >> 12) & 3, skipWorktree });
+  }
+  // Extensions: a split index ("link") keeps most entries in another file.
+  while (offset + 8 <= end) {
+    const signature = bytes.toString('latin1', offset, offset + 4);
+    const length = bytes.readUInt32BE(offset + 4);
+    if (signature === 'link' || signature === 'sdir') return null;
+    offset += 8 + length;
+  }
+  return entries;
+}
