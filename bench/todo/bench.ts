@@ -13,7 +13,7 @@
  * memory is the maximum resident set size reported by GNU time.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -30,7 +30,7 @@ interface Measure {
 }
 
 /** Runs a command N times under GNU time; returns wall seconds and peak RSS. */
-function measure(command: string, args: string[], cwd: string, times: number): Measure {
+function measure(command: string, args: string[], cwd: string, times: number, afterRun?: () => void): Measure {
   const seconds: number[] = [];
   let maxRss = 0;
   for (let i = 0; i < times + 1; i++) {
@@ -38,6 +38,7 @@ function measure(command: string, args: string[], cwd: string, times: number): M
     if (result.status !== 0 && result.status !== 1) throw new Error(`${command} failed (${result.status}): ${result.stderr.slice(-2000)}`);
     const [wall, rss] = result.stderr.trim().split('\n').at(-1)!.split(' ').map(Number);
     if (i === 0) continue; // warm-up
+    afterRun?.();
     seconds.push(wall!);
     maxRss = Math.max(maxRss, rss!);
   }
@@ -57,11 +58,18 @@ const db = join(WORK, 'bench.db');
 
 const rg = measure('rg', ['-c', 'TODO|FIXME|HACK|XXX|BUG', '--hidden', '--no-ignore', '-g', '!.git', '.'], tree, runs);
 rmSync(db, { force: true });
+const reportFile = join(WORK, 'report.json');
+const scanMs: number[] = [];
 const prodeng = measure(
   process.execPath,
-  [join(ROOT, 'bin', 'prodeng.js'), 'observe', '--config', config, '--db', db, '--probe', 'todo', '--format', 'json', '-q', '-o', '/dev/null'],
+  [join(ROOT, 'bin', 'prodeng.js'), 'observe', '--config', config, '--db', db, '--probe', 'todo', '--format', 'json', '-q', '-o', reportFile],
   WORK,
   runs,
+  // The probe's own duration: the scan alone, without process start, storing and reporting.
+  () => {
+    const report = JSON.parse(readFileSync(reportFile, 'utf8')) as { snapshots: Array<{ probes: Array<{ id: string; durationMs: number }> }> };
+    scanMs.push(report.snapshots[0]!.probes.find((probe) => probe.id === 'todo')!.durationMs);
+  },
 );
 
 let leasot: Measure | undefined;
@@ -73,7 +81,7 @@ if (!values['skip-leasot']) {
     execFileSync('npm', ['install', '--no-audit', '--no-fund', `leasot@${LEASOT_VERSION}`], { cwd: leasotDir, stdio: 'ignore' });
   }
   // leasot takes globs and skips file types it does not know; give it everything under pkgs/ and
-  // the same five tags (it finds TODO and FIXME by default).
+  // the same five tags (it finds TODO and FIXME by default). One run: it is the slow one.
   leasot = measure(
     process.execPath,
     [join(leasotDir, 'node_modules', 'leasot', 'dist', 'cli', 'leasot.js'), '--reporter', 'json', '--exit-nicely', '--skip-unsupported', '--tags', 'HACK,XXX,BUG', 'pkgs/**'],
@@ -88,8 +96,10 @@ const results = {
   files: fileCount,
   rg: { medianSeconds: median(rg.seconds), runs: rg.seconds, maxRssMb: rg.maxRssMb },
   prodeng: { medianSeconds: median(prodeng.seconds), runs: prodeng.seconds, maxRssMb: prodeng.maxRssMb },
+  prodengScan: { medianSeconds: median(scanMs) / 1000, runs: scanMs.map((ms) => ms / 1000) },
   ...(leasot ? { leasot: { seconds: leasot.seconds[0], maxRssMb: leasot.maxRssMb } } : {}),
   ratioToRg: Math.round((median(prodeng.seconds) / median(rg.seconds)) * 100) / 100,
+  scanRatioToRg: Math.round((median(scanMs) / 1000 / median(rg.seconds)) * 100) / 100,
   ...(leasot ? { speedupOverLeasot: Math.round((leasot.seconds[0]! / median(prodeng.seconds)) * 10) / 10 } : {}),
 };
 writeFileSync(join(WORK, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);

@@ -65,8 +65,9 @@ export type Effort = (typeof EFFORTS)[number];
  * Something to maintain, as a probe reports it.
  *
  * @example
- * { rule: 'todo/marker', severity: 'low', title: 'TODO: retry on 503', message: '...',
- *   location: { path: 'src/http.ts', line: 42 }, fingerprint: 'a1b2c3…', data: { tag: 'TODO' } }
+ * { rule: 'tls/cert-expiring', severity: 'high', title: 'Certificate expires in 12 days',
+ *   message: '...', location: { url: 'https://shop.example:443' }, fingerprint: 'a1b2c3…',
+ *   data: { daysLeft: 12 } }
  */
 export interface Finding {
   /** `probe/rule`, e.g. `todo/marker`. Rule ids are a public contract. */

@@ -76,7 +76,7 @@ describe('prodeng observe (todo probe, SQLite)', () => {
     });
     expect(byPath['src/app.ts:2']!.data.ageDays).toBeGreaterThan(365 * 2);
     expect(byPath['src/app.ts:2']!.severity).toBe('high'); // over two years old
-    expect(byPath['scripts/deploy.sh:2']!.severity).toBe('high'); // FIXME one step up, capped at high
+    expect(byPath['scripts/deploy.sh:2']!.severity).toBe('high'); // urgent tags rank a step higher, capped at high
     expect(byPath['lib/util.py:2']).toMatchObject({ severity: 'info', data: { tag: 'HACK', author: 'Bob New' } });
     expect(byPath['web/index.html:1']!.data.text).toBe('日本語のTODO：リトライ処理を追加');
 

@@ -470,11 +470,20 @@ class MarkerCollector {
         q = r;
       }
     }
-    const atStart = (hasAt ? p - 1 : p) === first;
+    // The start of the comment's text, past decoration and opening brackets (`// (TODO) x`). A
+    // tag made of decoration characters (`!!!`) starts inside the decoration run.
+    let opening = first;
+    while (opening < p && (text.charCodeAt(opening) === 40 || text.charCodeAt(opening) === 91)) opening++;
+    const atStart = (hasAt ? p - 1 : p) <= opening && p >= segStart;
+    const explicit = hasAt || ownerStart >= 0 || punctuated;
+    // A marker opens the comment (`// TODO retry`, `# todo: retry`), or is written as one where
+    // it stands (`x++; // wraps, FIXME: check`). A tag used as a word in prose ("the TODO list
+    // above", "see HACK below") is not work left undone.
     if (!upper) {
-      if (!atStart) return null;
-      if (!(hasAt || ownerStart >= 0 || punctuated)) return null;
+      if (!atStart || !explicit) return null;
     } else if (p > segStart && isWordAscii(text.charCodeAt(p - 1))) {
+      return null;
+    } else if (!atStart && !explicit) {
       return null;
     }
     return { tag, ownerStart, ownerEnd, textStart: punctuated ? q : k, atStart };
