@@ -1,12 +1,7 @@
 /**
- * The store on PostgreSQL, at PRODENG_TEST_POSTGRES_URL (default: the local server with trust
- * auth). Each test file works in a database of its own, created here and dropped afterwards.
- *
- * Gating: with PRODENG_TEST_POSTGRES=required (CI), an unreachable server fails this file with the
- * connection error. Otherwise the PostgreSQL tests are skipped, and a line on stderr (and the
- * suite's name) says why.
+ * The store on PostgreSQL, at PRODENG_TEST_POSTGRES_URL, in a database of its own; gated as
+ * test/support/postgres.ts describes (required in CI, skipped with a reason elsewhere).
  */
-import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,65 +11,19 @@ import { openKyselyStore, openStore } from './open.js';
 import { redactUrl, translatePostgresError } from './postgres/postgres-store.js';
 import { DATA_TABLES } from './schema.js';
 import { describeStoreConformance, finding, snapshotInput } from './store-conformance.js';
+import {
+  createTestDatabase,
+  dropTestDatabases,
+  postgresAdmin,
+  postgresBaseUrl,
+  postgresUnreachable,
+} from '../../test/support/postgres.js';
 
-const baseUrl = process.env['PRODENG_TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const required = process.env['PRODENG_TEST_POSTGRES'] === 'required';
-
-async function checkReachable(url: string): Promise<string | null> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
-  try {
-    await client.connect();
-    await client.query('select 1');
-    return null;
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    return `${error instanceof Error ? error.message || error.name : String(error)}${typeof code === 'string' ? ` (${code})` : ''}`;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-const unreachable = await checkReachable(baseUrl);
-if (unreachable !== null) {
-  if (required) {
-    throw new Error(`PRODENG_TEST_POSTGRES=required, but PostgreSQL at ${redactUrl(baseUrl)} is unreachable: ${unreachable}`);
-  }
-  process.stderr.write(
-    `PostgreSQL tests did not run: cannot connect to ${redactUrl(baseUrl)}: ${unreachable}. ` +
-      'Start a server or set PRODENG_TEST_POSTGRES_URL; set PRODENG_TEST_POSTGRES=required to make this a failure.\n',
-  );
-}
-
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-}
-
-async function admin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: baseUrl });
-  await client.connect();
-  try {
-    return await run(client);
-  } finally {
-    await client.end();
-  }
-}
-
-const createdDatabases: string[] = [];
-
-async function createDatabase(): Promise<string> {
-  const name = `prodeng_test_${randomBytes(6).toString('hex')}`;
-  await admin((client) => client.query(`create database ${name}`));
-  createdDatabases.push(name);
-  return withDatabase(baseUrl, name);
-}
-
-async function dropDatabases(): Promise<void> {
-  await admin(async (client) => {
-    for (const name of createdDatabases.splice(0)) await client.query(`drop database if exists ${name} with (force)`);
-  });
-}
+const baseUrl = postgresBaseUrl;
+const unreachable = postgresUnreachable;
+const admin = postgresAdmin;
+const createDatabase = createTestDatabase;
+const dropDatabases = dropTestDatabases;
 
 async function expectStoreError(promise: Promise<unknown>, code: StoreError['code']): Promise<StoreError> {
   const error = await promise.then(
@@ -138,7 +87,8 @@ describe.skipIf(unreachable !== null)(
     });
 
     it('reports an unknown database as unreachable without showing the password', async () => {
-      const missing = new URL(withDatabase(baseUrl, `prodeng_missing_${randomBytes(4).toString('hex')}`));
+      const missing = new URL(baseUrl);
+      missing.pathname = `/prodeng_missing_${Date.now().toString(36)}`;
       missing.password = 'hunter2-secret';
       if (missing.username === '') missing.username = 'postgres';
       const error = await expectStoreError(openStore(missing.toString()), 'unreachable');
