@@ -37,7 +37,7 @@ export async function runDiff(argv: readonly string[], io: Io): Promise<number> 
     if (from.system !== to.system) throw new UsageError(`${fromRef} is of system "${from.system}" and ${toRef} of "${to.system}"; diff compares one system`);
     const diff = diffSnapshots(from, to, await store.findingsAt(fromId), await store.findingsAt(toId), await store.metricsAt(fromId), await store.metricsAt(toId));
     const color = format === 'table' && options.output === undefined && useColor(io.stdout, io.env);
-    writeOutput(renderDiff(diff, format, { now: new Date(), color, width: io.stdout.columns ?? 100 }), options.output, io);
+    writeOutput(renderDiff(diff, format, { now: new Date(), color, width: io.stdout.columns || 100 }), options.output, io);
     return 0;
   } finally {
     await store.close();

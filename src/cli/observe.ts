@@ -96,7 +96,7 @@ export async function runObserve(argv: readonly string[], io: Io): Promise<numbe
     );
     const color = format === 'table' && options.output === undefined && useColor(io.stdout, io.env);
     writeOutput(
-      reporters[format].render(report, { color, now, ...(limit ? { limit } : {}), terminalWidth: io.stdout.columns ?? 100 }),
+      reporters[format].render(report, { color, now, ...(limit ? { limit } : {}), terminalWidth: io.stdout.columns || 100 }),
       options.output,
       io,
     );

@@ -27,7 +27,7 @@ export function createProgress({ stream, enabled }: ProgressOptions): ObserveEve
     last = now;
     const parts = [...running.entries()].map(([probe, detail]) => (detail ? `${probe}: ${detail}` : probe));
     const line = `[${index}/${total}] ${system}${parts.length ? ` · ${parts.join(' · ')}` : ''}`;
-    const width = Math.max(20, (stream.columns ?? 100) - 1);
+    const width = Math.max(20, (stream.columns || 100) - 1);
     stream.write(`\r\x1b[2K${truncate(line, width)}`);
     visible = true;
   };

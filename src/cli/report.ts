@@ -50,7 +50,7 @@ export async function runReport(argv: readonly string[], io: Io): Promise<number
     const now = new Date();
     const report = await buildReport(store, ids, { now, toolVersion: toolVersion(), rules: ruleCatalogue() });
     const color = format === 'table' && options.output === undefined && useColor(io.stdout, io.env);
-    writeOutput(reporters[format].render(report, { color, now, limit, terminalWidth: io.stdout.columns ?? 100 }), options.output, io);
+    writeOutput(reporters[format].render(report, { color, now, limit, terminalWidth: io.stdout.columns || 100 }), options.output, io);
     return failOn !== undefined && exceedsThreshold(report.findings, failOn as Severity) ? 1 : 0;
   } finally {
     await store.close();
