@@ -4,6 +4,7 @@
  * go undocumented.
  */
 import { parseArgs } from 'node:util';
+import type { Io } from './context.js';
 
 export interface OptionSpec {
   type: 'string' | 'boolean';
@@ -43,6 +44,40 @@ export interface CommandSpec<O extends OptionsSpec> {
   /** Extra paragraphs after the options in `--help`. */
   details?: string;
   options: O;
+  /** How many arguments the command takes (default: any), and what to say to one who gives more. */
+  positionals?: { max: number; hint: string };
+}
+
+/** A command: its spec (for help) and what it does with parsed arguments. */
+export interface Command {
+  spec: CommandSpec<OptionsSpec>;
+  run(argv: readonly string[], io: Io): Promise<number>;
+}
+
+/**
+ * Binds a spec to its implementation: parsing, `--help` and the argument count are handled here,
+ * once for every command.
+ */
+export function defineCommand<O extends OptionsSpec>(
+  spec: CommandSpec<O>,
+  run: (args: { options: ParsedOptions<O>; positionals: string[] }, io: Io) => Promise<number>,
+): Command {
+  return {
+    spec,
+    async run(argv, io) {
+      const { options, positionals, help } = parseCommand(spec, argv);
+      if (help) {
+        io.stdout.write(formatHelp(spec));
+        return 0;
+      }
+      const limit = spec.positionals;
+      if (limit && positionals.length > limit.max) {
+        const takes = limit.max === 0 ? 'no arguments' : `at most ${limit.max} argument${limit.max === 1 ? '' : 's'}`;
+        throw new UsageError(`${spec.name} takes ${takes} (got "${positionals[limit.max]}"); ${limit.hint}`);
+      }
+      return run({ options, positionals }, io);
+    },
+  };
 }
 
 export function parseCommand<O extends OptionsSpec>(

@@ -1,7 +1,7 @@
 import { diffSnapshots } from '../analysis/diff.js';
 import { renderDiff } from '../report/diff-render.js';
-import { choice, formatHelp, parseCommand, UsageError, type CommandSpec, type OptionsSpec } from './args.js';
-import { openDatabase, useColor, writeOutput, type Io } from './context.js';
+import { defineCommand, choice, UsageError, type CommandSpec, type OptionsSpec } from './args.js';
+import { openDatabase, useColor, writeOutput } from './context.js';
 import { chosenSystem } from './systems.js';
 
 export const diffSpec = {
@@ -16,15 +16,10 @@ export const diffSpec = {
     format: { type: 'string', value: 'FORMAT', description: 'table (default), json or markdown.' },
     output: { type: 'string', short: 'o', value: 'FILE', description: 'Write to FILE instead of stdout.' },
   },
+  positionals: { max: 2, hint: 'pass FROM and TO' },
 } as const satisfies CommandSpec<OptionsSpec>;
 
-export async function runDiff(argv: readonly string[], io: Io): Promise<number> {
-  const { options, positionals, help } = parseCommand(diffSpec, argv);
-  if (help) {
-    io.stdout.write(formatHelp(diffSpec));
-    return 0;
-  }
-  if (positionals.length > 2) throw new UsageError('diff takes at most two snapshots: FROM and TO');
+export const diffCommand = defineCommand(diffSpec, async ({ options, positionals }, io) => {
   const format = choice('format', options.format, ['table', 'json', 'markdown'] as const, 'table');
   const store = await openDatabase(options.db, io);
   try {
@@ -42,4 +37,4 @@ export async function runDiff(argv: readonly string[], io: Io): Promise<number> 
   } finally {
     await store.close();
   }
-}
+});

@@ -3,8 +3,8 @@ import { formatInstant, formatNumber } from '../report/format.js';
 import { sparkline } from '../report/sparkline.js';
 import { padEnd, stringWidth } from '../report/string-width.js';
 import type { MetricPoint } from '../store/store.js';
-import { choice, formatHelp, parseCommand, positiveInt, UsageError, type CommandSpec, type OptionsSpec } from './args.js';
-import { openDatabase, writeOutput, type Io } from './context.js';
+import { defineCommand, choice, positiveInt, UsageError, type CommandSpec, type OptionsSpec } from './args.js';
+import { openDatabase, writeOutput } from './context.js';
 import { chosenSystem } from './systems.js';
 
 export const historySpec = {
@@ -20,6 +20,7 @@ export const historySpec = {
     format: { type: 'string', value: 'FORMAT', description: 'table (default) or json.' },
     output: { type: 'string', short: 'o', value: 'FILE', description: 'Write to FILE instead of stdout.' },
   },
+  positionals: { max: 0, hint: 'use --metric NAME' },
 } as const satisfies CommandSpec<OptionsSpec>;
 
 interface Series {
@@ -29,13 +30,7 @@ interface Series {
   points: Array<{ snapshotId: string; at: string; value: number }>;
 }
 
-export async function runHistory(argv: readonly string[], io: Io): Promise<number> {
-  const { options, positionals, help } = parseCommand(historySpec, argv);
-  if (help) {
-    io.stdout.write(formatHelp(historySpec));
-    return 0;
-  }
-  if (positionals.length > 0) throw new UsageError(`history takes no arguments (got "${positionals[0]}"); use --metric NAME`);
+export const historyCommand = defineCommand(historySpec, async ({ options }, io) => {
   const format = choice('format', options.format, ['table', 'json'] as const, 'table');
   const last = options.last === undefined ? undefined : positiveInt('last', options.last, 60);
   const labels: Record<string, string> = {};
@@ -64,7 +59,7 @@ export async function runHistory(argv: readonly string[], io: Io): Promise<numbe
   } finally {
     await store.close();
   }
-}
+});
 
 function groupByLabels(name: string, points: readonly MetricPoint[], last: number | undefined): Series[] {
   const groups = new Map<string, Series>();

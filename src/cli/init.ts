@@ -1,8 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { allProbes } from '../probes/registry.js';
-import { formatHelp, parseCommand, UsageError, type CommandSpec, type OptionsSpec } from './args.js';
-import type { Io } from './context.js';
+import { defineCommand, UsageError, type CommandSpec, type OptionsSpec } from './args.js';
 
 export const initSpec = {
   name: 'init',
@@ -11,21 +10,16 @@ export const initSpec = {
   options: {
     force: { type: 'boolean', description: 'Overwrite an existing prodeng.yml.' },
   },
+  positionals: { max: 0, hint: 'run it in the directory to configure' },
 } as const satisfies CommandSpec<OptionsSpec>;
 
-export async function runInit(argv: readonly string[], io: Io): Promise<number> {
-  const { options, positionals, help } = parseCommand(initSpec, argv);
-  if (help) {
-    io.stdout.write(formatHelp(initSpec));
-    return 0;
-  }
-  if (positionals.length > 0) throw new UsageError(`init takes no arguments (got "${positionals[0]}"); run it in the directory to configure`);
+export const initCommand = defineCommand(initSpec, async ({ options }, io) => {
   const file = join(io.cwd, 'prodeng.yml');
   if (existsSync(file) && !options.force) throw new UsageError('prodeng.yml already exists; pass --force to overwrite it');
   writeFileSync(file, initialConfig(basename(io.cwd) || 'my-system'));
   io.stdout.write(`Wrote prodeng.yml. Next: \`npx prodeng observe\` records the first snapshot.\n`);
   return 0;
-}
+});
 
 /** The starting config: every key commented, every value the default, so it runs as written. */
 export function initialConfig(name: string): string {

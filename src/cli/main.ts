@@ -6,29 +6,24 @@
  */
 import { ConfigError } from '../config/load.js';
 import { StoreError } from '../store/errors.js';
-import { UsageError } from './args.js';
+import { UsageError, type Command } from './args.js';
 import { OutputError, toolVersion, type Io } from './context.js';
-import { diffSpec, runDiff } from './diff.js';
-import { historySpec, runHistory } from './history.js';
-import { initSpec, runInit } from './init.js';
-import { observeSpec, runObserve } from './observe.js';
-import { probesSpec, runProbes } from './probes.js';
-import { reportSpec, runReport } from './report.js';
+import { diffCommand } from './diff.js';
+import { historyCommand } from './history.js';
+import { initCommand } from './init.js';
+import { observeCommand } from './observe.js';
+import { probesCommand } from './probes.js';
+import { reportCommand } from './report.js';
 
 export const EXIT = { ok: 0, failOn: 1, usage: 2, database: 3, output: 4, internal: 70, interrupted: 130 } as const;
 
-interface CommandEntry {
-  summary: string;
-  run(argv: readonly string[], io: Io): Promise<number>;
-}
-
-const commands: Record<string, CommandEntry> = {
-  observe: { summary: observeSpec.summary, run: runObserve },
-  report: { summary: reportSpec.summary, run: runReport },
-  diff: { summary: diffSpec.summary, run: runDiff },
-  history: { summary: historySpec.summary, run: runHistory },
-  init: { summary: initSpec.summary, run: runInit },
-  probes: { summary: probesSpec.summary, run: runProbes },
+const commands: Record<string, Command> = {
+  observe: observeCommand,
+  report: reportCommand,
+  diff: diffCommand,
+  history: historyCommand,
+  init: initCommand,
+  probes: probesCommand,
 };
 
 function usage(): string {
@@ -39,7 +34,7 @@ function usage(): string {
     'Usage: prodeng <command> [options]',
     '',
     'Commands:',
-    ...Object.entries(commands).map(([name, command]) => `  ${name.padEnd(width)}${firstSentence(command.summary)}`),
+    ...Object.entries(commands).map(([name, command]) => `  ${name.padEnd(width)}${firstSentence(command.spec.summary)}`),
     '',
     'Run `prodeng <command> --help` for its options. Quick start: `npx prodeng observe .`',
     'Exit codes: 0 ok · 1 --fail-on met · 2 usage/config error · 3 database error · 4 output error · 130 interrupted',

@@ -6,7 +6,7 @@ import { SEVERITIES, type Severity } from '../core/model.js';
 import { buildReport } from '../core/report-builder.js';
 import { allProbes } from '../probes/registry.js';
 import { reporters } from '../report/index.js';
-import { choice, formatHelp, parseCommand, positiveInt, UsageError, type CommandSpec, type OptionsSpec } from './args.js';
+import { defineCommand, choice, positiveInt, UsageError, type CommandSpec, type OptionsSpec } from './args.js';
 import {
   cacheDirectory,
   databaseUrl,
@@ -45,12 +45,7 @@ Exit codes: 0 ok · 1 --fail-on threshold met · 2 usage or configuration error 
   },
 } as const satisfies CommandSpec<OptionsSpec>;
 
-export async function runObserve(argv: readonly string[], io: Io): Promise<number> {
-  const { options, positionals, help } = parseCommand(observeSpec, argv);
-  if (help) {
-    io.stdout.write(formatHelp(observeSpec));
-    return 0;
-  }
+export const observeCommand = defineCommand(observeSpec, async ({ options, positionals }, io) => {
   const format = choice('format', options.format, FORMATS, 'table');
   const failOn = options['fail-on'] === undefined ? undefined : choice('fail-on', options['fail-on'], SEVERITIES.filter((s) => s !== 'info'), 'high');
   const limit = options.limit === undefined ? undefined : positiveInt('limit', options.limit, 30);
@@ -113,7 +108,7 @@ export async function runObserve(argv: readonly string[], io: Io): Promise<numbe
     process.off('SIGTERM', onSignal);
     await store.close();
   }
-}
+});
 
 class Interrupted extends Error {
   constructor() {

@@ -1,6 +1,5 @@
 import { allProbes } from '../probes/registry.js';
-import { choice, formatHelp, parseCommand, type CommandSpec, type OptionsSpec } from './args.js';
-import type { Io } from './context.js';
+import { defineCommand, choice, type CommandSpec, type OptionsSpec } from './args.js';
 
 export const probesSpec = {
   name: 'probes',
@@ -9,14 +8,10 @@ export const probesSpec = {
   options: {
     format: { type: 'string', value: 'FORMAT', description: 'table (default) or json.' },
   },
+  positionals: { max: 0, hint: 'it lists every probe' },
 } as const satisfies CommandSpec<OptionsSpec>;
 
-export async function runProbes(argv: readonly string[], io: Io): Promise<number> {
-  const { options, help } = parseCommand(probesSpec, argv);
-  if (help) {
-    io.stdout.write(formatHelp(probesSpec));
-    return 0;
-  }
+export const probesCommand = defineCommand(probesSpec, async ({ options }, io) => {
   const format = choice('format', options.format, ['table', 'json'] as const, 'table');
   if (format === 'json') {
     const data = allProbes.map((probe) => ({
@@ -45,4 +40,4 @@ export async function runProbes(argv: readonly string[], io: Io): Promise<number
   }
   io.stdout.write(`${out.join('\n')}`);
   return 0;
-}
+});

@@ -1,8 +1,8 @@
 import { SEVERITIES, type Severity } from '../core/model.js';
 import { buildReport, latestSnapshotIds } from '../core/report-builder.js';
 import { reporters } from '../report/index.js';
-import { choice, formatHelp, parseCommand, positiveInt, UsageError, type CommandSpec, type OptionsSpec } from './args.js';
-import { FORMATS, openDatabase, ruleCatalogue, toolVersion, useColor, writeOutput, type Io } from './context.js';
+import { defineCommand, choice, positiveInt, type CommandSpec, type OptionsSpec } from './args.js';
+import { FORMATS, openDatabase, ruleCatalogue, toolVersion, useColor, writeOutput } from './context.js';
 import { exceedsThreshold } from './fail-on.js';
 import { knownSystem } from './systems.js';
 
@@ -23,15 +23,10 @@ Exit codes: 0 ok · 1 --fail-on threshold met · 2 usage error · 3 database err
     'fail-on': { type: 'string', value: 'SEVERITY', description: 'Exit 1 when an open finding at or above critical|high|medium|low exists.' },
     limit: { type: 'string', value: 'N', description: 'Rows in table and markdown output (default 30).' },
   },
+  positionals: { max: 0, hint: 'use --system NAME' },
 } as const satisfies CommandSpec<OptionsSpec>;
 
-export async function runReport(argv: readonly string[], io: Io): Promise<number> {
-  const { options, positionals, help } = parseCommand(reportSpec, argv);
-  if (help) {
-    io.stdout.write(formatHelp(reportSpec));
-    return 0;
-  }
-  if (positionals.length > 0) throw new UsageError(`report takes no arguments (got "${positionals[0]}"); use --system NAME`);
+export const reportCommand = defineCommand(reportSpec, async ({ options }, io) => {
   const format = choice('format', options.format, FORMATS, 'table');
   const failOn = options['fail-on'] === undefined ? undefined : choice('fail-on', options['fail-on'], SEVERITIES.filter((s) => s !== 'info'), 'high');
   const limit = positiveInt('limit', options.limit, 30);
@@ -55,4 +50,4 @@ export async function runReport(argv: readonly string[], io: Io): Promise<number
   } finally {
     await store.close();
   }
-}
+});

@@ -5,12 +5,11 @@
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StoreError } from './errors.js';
 import type { KyselyStore } from './kysely-store.js';
 import { openKyselyStore, openStore } from './open.js';
 import { redactUrl, translatePostgresError } from './postgres/postgres-store.js';
 import { DATA_TABLES } from './schema.js';
-import { describeStoreConformance, finding, snapshotInput } from './store-conformance.js';
+import { describeStoreConformance, finding, snapshotInput, expectStoreError } from './store-conformance.js';
 import {
   createTestDatabase,
   dropTestDatabases,
@@ -24,16 +23,6 @@ const unreachable = postgresUnreachable;
 const admin = postgresAdmin;
 const createDatabase = createTestDatabase;
 const dropDatabases = dropTestDatabases;
-
-async function expectStoreError(promise: Promise<unknown>, code: StoreError['code']): Promise<StoreError> {
-  const error = await promise.then(
-    () => new Error('expected a StoreError, but the call succeeded'),
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(StoreError);
-  expect((error as StoreError).code).toBe(code);
-  return error as StoreError;
-}
 
 describe.skipIf(unreachable !== null)(
   `PostgreSQL store${unreachable === null ? '' : ` — did not run: ${redactUrl(baseUrl)} unreachable: ${unreachable}`}`,

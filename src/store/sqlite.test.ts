@@ -7,10 +7,9 @@ import { DatabaseSync } from 'node:sqlite';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { StoreError } from './errors.js';
 import { defaultDatabasePath, describeDatabase, openKyselyStore, openStore, parseDatabaseUrl } from './open.js';
 import { translateSqliteError } from './sqlite/sqlite-store.js';
-import { describeStoreConformance, finding, metric, snapshotInput } from './store-conformance.js';
+import { describeStoreConformance, finding, metric, snapshotInput, expectStoreError } from './store-conformance.js';
 
 const testSupport = fileURLToPath(new URL('./test-support/', import.meta.url));
 
@@ -75,16 +74,6 @@ const unprivileged: { uid: number; gid: number } | undefined | null = (() => {
   const probe = spawnSync(process.execPath, [join(testSupport, 'readonly-child.mjs'), '--probe'], { ...nobody, timeout: 60_000 });
   return probe.status === 0 ? nobody : null;
 })();
-
-async function expectStoreError(promise: Promise<unknown>, code: StoreError['code']): Promise<StoreError> {
-  const error = await promise.then(
-    () => new Error('expected a StoreError, but the call succeeded'),
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(StoreError);
-  expect((error as StoreError).code).toBe(code);
-  return error as StoreError;
-}
 
 describe('SQLite store', () => {
   let temp: { dir: string; remove(): void };

@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { reconcile, type PriorFinding } from '../core/lifecycle.js';
 import type { Location, ProbeRunRecord, ProbeRunStatus } from '../core/model.js';
-import { isStoreError } from './errors.js';
+import { isStoreError, type StoreError } from './errors.js';
 import type { FindingInput, MetricInput, SnapshotInput, Store, StoredFinding } from './store.js';
 
 export interface StoreFixture {
@@ -88,7 +88,8 @@ function statuses(findings: StoredFinding[]): Record<string, string> {
   return Object.fromEntries(findings.map((f) => [f.fingerprint, f.status]));
 }
 
-async function expectStoreError(promise: Promise<unknown>, code: string, pattern?: RegExp): Promise<Error> {
+/** Awaits a promise that must reject with a StoreError of this code (and message); returns it. */
+export async function expectStoreError(promise: Promise<unknown>, code: StoreError['code'], pattern?: RegExp): Promise<StoreError> {
   const error = await promise.then(
     () => {
       throw new Error(`expected a StoreError ${code}, but the call succeeded`);
@@ -98,7 +99,7 @@ async function expectStoreError(promise: Promise<unknown>, code: string, pattern
   expect(isStoreError(error), `expected a StoreError, got ${String(error)}`).toBe(true);
   expect((error as { code: string }).code).toBe(code);
   if (pattern !== undefined) expect((error as Error).message).toMatch(pattern);
-  return error as Error;
+  return error as StoreError;
 }
 
 export function describeStoreConformance(name: string, factory: () => Promise<StoreFixture>): void {
@@ -547,3 +548,4 @@ export function describeStoreConformance(name: string, factory: () => Promise<St
     });
   });
 }
+

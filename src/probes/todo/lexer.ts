@@ -1152,7 +1152,7 @@ const phpCloseHandler: Handler = {
 
 const codeEscapeHandler: Handler = {
   order: 10,
-  lex(st, i, end) {
+  lex(_st, i, end) {
     return Math.min(i + 2, end);
   },
 };
