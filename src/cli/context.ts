@@ -32,8 +32,19 @@ export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//i.test(url);
 }
 
-export async function openDatabase(option: string | undefined, io: Io): Promise<Store> {
-  return openStore(databaseUrl(option, io), { cwd: io.cwd });
+/**
+ * Opens the store. Commands that only read (`report`, `diff`, `history`) pass `create: false`, so
+ * that asking in the wrong directory says so instead of leaving an empty database behind.
+ */
+export async function openDatabase(option: string | undefined, io: Io, { create = true } = {}): Promise<Store> {
+  const url = databaseUrl(option, io);
+  if (!create && !isPostgresUrl(url) && url !== ':memory:') {
+    const path = resolve(io.cwd, url.replace(/^(sqlite|file):(?!\/\/)/, ''));
+    if (!existsSync(path)) {
+      throw new UsageError(`no prodeng database at ${path} yet; run \`prodeng observe\` here first, or pass --db (or set PRODENG_DB)`);
+    }
+  }
+  return openStore(url, { cwd: io.cwd });
 }
 
 /** Caches live next to a SQLite database, or in the user's cache directory for PostgreSQL. */

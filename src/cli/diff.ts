@@ -21,9 +21,15 @@ export const diffSpec = {
 
 export const diffCommand = defineCommand(diffSpec, async ({ options, positionals }, io) => {
   const format = choice('format', options.format, ['table', 'json', 'markdown'] as const, 'table');
-  const store = await openDatabase(options.db, io);
+  const store = await openDatabase(options.db, io, { create: false });
   try {
     const system = await chosenSystem(store, options.system);
+    if (positionals.length === 0) {
+      const snapshots = await store.listSnapshots(system, { limit: 2 });
+      if (snapshots.length < 2) {
+        throw new UsageError(`system "${system}" has ${snapshots.length} snapshot${snapshots.length === 1 ? '' : 's'}; diff compares two, so observe it again later`);
+      }
+    }
     const fromRef = positionals[0] ?? '~1';
     const toRef = positionals[1] ?? '~0';
     const [fromId, toId] = [await store.resolveSnapshotRef(system, fromRef), await store.resolveSnapshotRef(system, toRef)];

@@ -39,7 +39,7 @@ export const historyCommand = defineCommand(historySpec, async ({ options }, io)
     if (eq <= 0) throw new UsageError(`--label ${pair}: expected KEY=VALUE`);
     labels[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
-  const store = await openDatabase(options.db, io);
+  const store = await openDatabase(options.db, io, { create: false });
   try {
     const system = await chosenSystem(store, options.system);
     const names = await store.metricNames(system);

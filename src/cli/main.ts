@@ -81,8 +81,13 @@ function reportError(error: unknown, io: Io): number {
     return EXIT.usage;
   }
   if (error instanceof StoreError) {
+    // An unknown or ambiguous snapshot reference is a usage error, not a fault of the database.
+    if (error.code === 'not-found' || error.code === 'ambiguous') {
+      io.stderr.write(`prodeng: ${error.message}\n`);
+      return EXIT.usage;
+    }
     io.stderr.write(`prodeng: database error: ${error.message}\n`);
-    return error.code === 'not-found' || error.code === 'ambiguous' ? EXIT.usage : EXIT.database;
+    return EXIT.database;
   }
   if (error instanceof OutputError) {
     io.stderr.write(`prodeng: ${error.message}\n`);

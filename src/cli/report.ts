@@ -30,7 +30,7 @@ export const reportCommand = defineCommand(reportSpec, async ({ options }, io) =
   const format = choice('format', options.format, FORMATS, 'table');
   const failOn = options['fail-on'] === undefined ? undefined : choice('fail-on', options['fail-on'], SEVERITIES.filter((s) => s !== 'info'), 'high');
   const limit = positiveInt('limit', options.limit, 30);
-  const store = await openDatabase(options.db, io);
+  const store = await openDatabase(options.db, io, { create: false });
   try {
     const systems = options.system ? await Promise.all(options.system.map((name) => knownSystem(store, name))) : undefined;
     let ids: string[];

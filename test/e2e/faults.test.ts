@@ -31,7 +31,8 @@ describe('usage and configuration errors exit 2', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/prodeng\.yml:6:11: probes\.todo\.tags: expected array/);
     const report = await runCli(['report'], { cwd: repo.dir });
-    expect(report.stderr).toContain('No snapshots yet');
+    expect(report.code).toBe(2);
+    expect(report.stderr).toMatch(/no prodeng database at .*prodeng\.db yet; run `prodeng observe` here first/);
   });
 
   it('rejects unknown options, probes, formats and targets with what to do', async () => {
@@ -43,7 +44,8 @@ describe('usage and configuration errors exit 2', () => {
       [['observe', 'main.c'], /main\.c: not a directory/],
       [['observe', '--config', 'nope.yml'], /--config nope\.yml: no such file/],
       [['frobnicate'], /unknown command "frobnicate"/],
-      [['report', '--system', 'other'], /no system "other"/],
+      [['report', '--system', 'other'], /no prodeng database/],
+      [['diff'], /no prodeng database/],
     ];
     for (const [args, message] of cases) {
       const result = await runCli(args, { cwd: repo.dir });

@@ -239,6 +239,9 @@ describe('other commands', () => {
   it('history draws a sparkline per series', async () => {
     await runCli(['observe', '-q'], { cwd: repo.dir });
     await runCli(['observe', '-q'], { cwd: repo.dir });
+    const unknown = await runCli(['report', '--system', 'nope'], { cwd: repo.dir });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('no system "nope" in the database; known systems: shop');
     const history = await runCli(['history', '--system', 'shop'], { cwd: repo.dir });
     expect(history.code, history.stderr).toBe(0);
     expect(history.stdout).toMatch(/todo\.count\{tag="TODO"\}\s+[▁▂▃▄▅▆▇█]{2}\s+2 → 2 markers/);
