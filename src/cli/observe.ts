@@ -41,6 +41,7 @@ Exit codes: 0 ok · 1 --fail-on threshold met · 2 usage or configuration error 
     'fail-on': { type: 'string', value: 'SEVERITY', description: 'Exit 1 when an open finding at or above critical|high|medium|low exists.' },
     limit: { type: 'string', value: 'N', description: 'Rows in table and markdown output (default 30).' },
     offline: { type: 'boolean', description: 'Use no network at all.' },
+    host: { type: 'boolean', description: 'Also observe this machine: OS, kernel, installed runtimes and middleware.' },
     quiet: { type: 'boolean', short: 'q', description: 'No progress on stderr.' },
   },
 } as const satisfies CommandSpec<OptionsSpec>;
@@ -59,6 +60,9 @@ export const observeCommand = defineCommand(observeSpec, async ({ options, posit
         ? config.systems
         : [targetSystem('.', io, config.systemFor)];
   for (const system of systems) checkSources(system, config.file);
+  if (options.host) {
+    for (const system of systems) system.sources = { ...system.sources, hosts: [...new Set([...(system.sources.hosts ?? []), 'local'])] };
+  }
 
   const dbUrl = databaseUrl(options.db, io);
   const store = await openDatabase(options.db, io);

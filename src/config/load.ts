@@ -170,7 +170,7 @@ export function parseConfig(
     const repo = system.repo === undefined ? undefined : resolve(baseDir, system.repo);
     return {
       name: system.name,
-      sources: repo === undefined ? {} : { repo },
+      sources: { ...(repo === undefined ? {} : { repo }), ...(system.hosts ? { hosts: [...system.hosts] } : {}) },
       probes: resolveProbes(system.probes, ['systems', index, 'probes']),
       ignores: [...globalIgnores, ...locatedIgnores(system.ignore, ['systems', index, 'ignore'])],
     };

@@ -42,6 +42,9 @@ export const systemSchema = z
       .max(200)
       .regex(/^[^\s/\\][^/\\]*$/, 'expected a name without slashes or leading spaces'),
     repo: z.string().min(1, 'expected the path of a repository or directory').optional(),
+    hosts: z
+      .array(z.literal('local', { error: 'only "local" (the machine prodeng runs on) can be observed so far' }))
+      .optional(),
     probes: probeSettingsSchema.optional(),
     ignore: z.array(ignoreEntrySchema).optional(),
   })

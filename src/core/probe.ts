@@ -17,6 +17,8 @@ import type { Aspect, ProbeResult, RuleMeta } from './model.js';
 export interface SystemSources {
   /** Absolute path of a local repository or directory. */
   repo?: string;
+  /** Hosts whose installed software is observed; `local` is the machine prodeng runs on. */
+  hosts?: string[];
 }
 
 export interface SystemSpec {
