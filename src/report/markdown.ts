@@ -8,6 +8,7 @@
  * fixed `<details>`/`<summary>` pair.
  */
 import type { FindingRecord, MetricRecord, Report, SnapshotRecord } from '../core/model.js';
+import { probeSections } from './sections.js';
 import { escapeMarkdownInline } from './escape.js';
 import {
   formatAge,
@@ -140,6 +141,14 @@ export const markdownReporter: Reporter = {
       if (backlog.length > shown.length) {
         out.push(`… and ${backlog.length - shown.length} more (use \`--format json\` for all).`, '');
       }
+    }
+
+    for (const extra of probeSections(report.snapshots)) {
+      out.push(`### ${md(extra.title)}${withSystem ? ` (${md(extra.system)})` : ''}`, '');
+      // `1.` at the start of an item would open a nested ordered list.
+      for (const item of extra.items.slice(0, limit)) out.push(`- ${md(item).replace(/^(\d+)\./, '$1\\.')}`);
+      if (extra.items.length > limit) out.push(`- … and ${extra.items.length - limit} more`);
+      out.push('');
     }
 
     // A blank line after <summary> and before </details> lets GitHub render the Markdown inside.

@@ -10,6 +10,7 @@
 import { styleText } from 'node:util';
 import type { FindingRecord, ProbeRunStatus, Report, Severity, SnapshotRecord, SnapshotStatus } from '../core/model.js';
 import { escapeControls } from './escape.js';
+import { probeSections } from './sections.js';
 import {
   formatAge,
   formatDuration,
@@ -268,6 +269,13 @@ function renderSection(section: SystemSection, options: RenderOptions, paint: Pa
     if (backlog.length > shown.length) {
       lines.push(`… and ${backlog.length - shown.length} more (use --format json for all)`);
     }
+  }
+
+  for (const extra of probeSections(section.snapshots)) {
+    const width = Math.max(40, options.terminalWidth ?? DEFAULT_TERMINAL_WIDTH);
+    lines.push('', paint('bold', `${escapeControls(extra.title)} (${extra.probe})`));
+    for (const item of extra.items.slice(0, limit)) lines.push(truncateEnd(`${INDENT}${escapeControls(item)}`, width));
+    if (extra.items.length > limit) lines.push(`${INDENT}… and ${extra.items.length - limit} more`);
   }
 
   const metrics = metricsLines(section, options);
