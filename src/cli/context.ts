@@ -2,10 +2,9 @@
  * What the commands share: where the database is, which config applies, how to write output, and
  * whether to colour it.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { defaultConfig, loadConfigFile, type ResolvedConfig } from '../config/load.js';
 import { CORE_RULES } from '../core/ignores.js';
 import type { RuleMeta } from '../core/model.js';
@@ -100,20 +99,4 @@ export function writeOutput(text: string, file: string | undefined, io: Io): voi
   }
 }
 
-let version: string | undefined;
-/** The version in prodeng's package.json, found upwards from this module (dist/cli or dist/bundle). */
-export function toolVersion(): string {
-  if (version === undefined) {
-    let dir = dirname(fileURLToPath(import.meta.url));
-    for (let i = 0; i < 5 && version === undefined; i++, dir = dirname(dir)) {
-      try {
-        const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
-        if (pkg.name === 'prodeng' && typeof pkg.version === 'string') version = pkg.version;
-      } catch {
-        // not here; look one directory up
-      }
-    }
-    version ??= 'unknown';
-  }
-  return version;
-}
+export { toolVersion } from '../util/version.js';

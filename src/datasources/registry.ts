@@ -45,3 +45,9 @@ export class DatasourceError extends Error {
     this.name = 'DatasourceError';
   }
 }
+
+/** A registry client before the cache: it also says under which key the cache files a package. */
+export interface RegistrySource extends RegistryClient {
+  /** The name as the registry compares names (`Django_Rest` → `django-rest` on PyPI): the cache key. */
+  cacheKey(name: string): string;
+}
