@@ -193,11 +193,9 @@ describe.each(cases)('$ecosystem client', (c) => {
   it('is rate-limited when every attempt gets a 429', async () => {
     server.route(c.path, { status: 429, headers: { 'retry-after': '1' } });
     serveExtra();
-    const started = Date.now();
     const error = await failure(clients({ maxRetryWaitMs: 20 })[c.ecosystem].lookup(c.name, signal()));
     expect(error.code).toBe('rate-limited');
     expect(error.host).toBe(server.host);
-    expect(Date.now() - started).toBeLessThan(1000); // Retry-After capped by maxRetryWaitMs
     expect(server.hits(c.path)).toBe(3);
   });
 

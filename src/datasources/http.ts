@@ -29,6 +29,8 @@ export interface HttpClientOptions {
   maxBytes?: number;
   /** Default `prodeng/<version> (+https://github.com/prodeng/prodeng)`. */
   userAgent?: string;
+  /** How to wait between attempts (tests record the waits instead of sleeping). */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
 export interface RequestOptions {
@@ -55,6 +57,7 @@ export class HttpClient {
   readonly #fetch: typeof fetch;
   readonly #options: typeof DEFAULTS;
   readonly #userAgent: string;
+  readonly #sleep: HttpClientOptions['sleep'];
   readonly #limiter: HostLimiter;
   readonly #secrets = new Set<string>();
 
@@ -69,6 +72,7 @@ export class HttpClient {
       maxBytes: positive(options.maxBytes, DEFAULTS.maxBytes),
     };
     this.#userAgent = options.userAgent ?? defaultUserAgent();
+    this.#sleep = options.sleep;
     this.#limiter = new HostLimiter(this.#options.concurrency);
   }
 
@@ -152,7 +156,7 @@ export class HttpClient {
         const tries = attempts > 1 ? ` (${attempts} attempts)` : '';
         throw new DatasourceError(last.code, host, `${last.message}${tries}`, { cause: last.cause });
       }
-      await sleep(Math.min(serverWait ?? backoff(this.#options.retryBaseMs, attempt), this.#options.maxRetryWaitMs), options.signal);
+      await (this.#sleep ?? sleep)(Math.min(serverWait ?? backoff(this.#options.retryBaseMs, attempt), this.#options.maxRetryWaitMs), options.signal);
     }
   }
 
