@@ -2,12 +2,14 @@
  * Entry point: dispatches to one module per command and turns errors into documented exit codes.
  *
  * Exit codes: 0 ok · 1 `--fail-on` threshold met · 2 usage or configuration error ·
- * 3 database error · 4 output could not be written · 70 internal error · 130 interrupted.
+ * 3 database error · 4 output could not be written · 5 reference data could not be downloaded ·
+ * 70 internal error · 130 interrupted.
  */
 import { ConfigError } from '../config/load.js';
 import { StoreError } from '../store/errors.js';
 import { UsageError, type Command } from './args.js';
 import { OutputError, toolVersion, type Io } from './context.js';
+import { dataCommand } from './data.js';
 import { diffCommand } from './diff.js';
 import { historyCommand } from './history.js';
 import { initCommand } from './init.js';
@@ -15,7 +17,7 @@ import { observeCommand } from './observe.js';
 import { probesCommand } from './probes.js';
 import { reportCommand } from './report.js';
 
-export const EXIT = { ok: 0, failOn: 1, usage: 2, database: 3, output: 4, internal: 70, interrupted: 130 } as const;
+export const EXIT = { ok: 0, failOn: 1, usage: 2, database: 3, output: 4, download: 5, internal: 70, interrupted: 130 } as const;
 
 const commands: Record<string, Command> = {
   observe: observeCommand,
@@ -24,6 +26,7 @@ const commands: Record<string, Command> = {
   history: historyCommand,
   init: initCommand,
   probes: probesCommand,
+  data: dataCommand,
 };
 
 function usage(): string {
@@ -37,7 +40,7 @@ function usage(): string {
     ...Object.entries(commands).map(([name, command]) => `  ${name.padEnd(width)}${firstSentence(command.spec.summary)}`),
     '',
     'Run `prodeng <command> --help` for its options. Quick start: `npx prodeng observe .`',
-    'Exit codes: 0 ok · 1 --fail-on met · 2 usage/config error · 3 database error · 4 output error · 130 interrupted',
+    'Exit codes: 0 ok · 1 --fail-on met · 2 usage/config error · 3 database error · 4 output error · 5 download failed · 130 interrupted',
   ];
   return `${lines.join('\n')}\n`;
 }
