@@ -4,9 +4,11 @@
  */
 import type { AnyProbe } from '../core/probe.js';
 import { todoProbe } from './todo/index.js';
+import { versionsProbe } from './versions/index.js';
 
 export const probeRegistry = {
   todo: todoProbe,
+  versions: versionsProbe,
 } as const satisfies Record<string, AnyProbe>;
 
 export type ProbeId = keyof typeof probeRegistry;

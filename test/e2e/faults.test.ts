@@ -38,8 +38,8 @@ describe('usage and configuration errors exit 2', () => {
   it('rejects unknown options, probes, formats and targets with what to do', async () => {
     const cases: Array<[string[], RegExp]> = [
       [['observe', '--frmat', 'json'], /Unknown option '--frmat'.*\n.*prodeng observe --help/s],
-      [['observe', '--format', 'xml'], /--format must be one of table, json, markdown, sarif/],
-      [['observe', '--probe', 'nope'], /--probe nope: unknown probe; known probes: todo/],
+      [['observe', '--probe', 'todo', '--format', 'xml'], /--format must be one of table, json, markdown, sarif/],
+      [['observe', '--probe', 'nope'], /--probe nope: unknown probe; known probes: todo, versions/],
       [['observe', 'missing-dir'], /missing-dir: no such directory/],
       [['observe', 'main.c'], /main\.c: not a directory/],
       [['observe', '--config', 'nope.yml'], /--config nope\.yml: no such file/],
@@ -61,14 +61,14 @@ describe('database faults exit 3 and keep the file', () => {
     const db = join(repo.dir, '.prodeng', 'prodeng.db');
     writeFileSync(db, Buffer.from('this is not a database at all, but it is long enough to look like one'.repeat(100)));
     const before = sha(db);
-    const result = await runCli(['observe', '.'], { cwd: repo.dir });
+    const result = await runCli(['observe', '.', '--probe', 'todo'], { cwd: repo.dir });
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/not a prodeng database or is corrupted/);
     expect(sha(db)).toBe(before);
   });
 
   it('keeps earlier snapshots when a later database is truncated', async () => {
-    expect((await runCli(['observe', '.', '-q'], { cwd: repo.dir })).code).toBe(0);
+    expect((await runCli(['observe', '.', '--probe', 'todo', '-q'], { cwd: repo.dir })).code).toBe(0);
     const db = join(repo.dir, '.prodeng', 'prodeng.db');
     const copy = join(repo.dir, 'copy.db');
     const bytes = readFileSync(db);
@@ -81,7 +81,7 @@ describe('database faults exit 3 and keep the file', () => {
   });
 
   it('says clearly when PostgreSQL is unreachable, without printing the password', async () => {
-    const result = await runCli(['observe', '.', '--db', 'postgres://user:s3cret@127.0.0.1:1/nodb'], { cwd: repo.dir });
+    const result = await runCli(['observe', '.', '--probe', 'todo', '--db', 'postgres://user:s3cret@127.0.0.1:1/nodb'], { cwd: repo.dir });
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/database error/);
     expect(result.stderr).not.toContain('s3cret');
@@ -90,7 +90,7 @@ describe('database faults exit 3 and keep the file', () => {
 
 describe('output faults exit 4 and keep the snapshot', () => {
   it('reports a full disk on --output and the snapshot is still recorded', async () => {
-    const result = await runCli(['observe', '.', '--output', '/dev/full'], { cwd: repo.dir });
+    const result = await runCli(['observe', '.', '--probe', 'todo', '--output', '/dev/full'], { cwd: repo.dir });
     expect(result.code).toBe(4);
     expect(result.stderr).toMatch(/cannot write --output \/dev\/full: the disk is full/);
     const report = await runJson<Report>(['report', '--format', 'json'], { cwd: repo.dir });
@@ -105,7 +105,7 @@ describe('hostile and odd repository content', () => {
     repo.write('blob.bin', Buffer.concat([Buffer.from('// TODO: binary\n'), Buffer.alloc(100, 0)]));
     repo.write('evil.py', '# TODO: \u001b[31mred\u001b[0m and \u202eevil\n');
     repo.commit('odd');
-    const { result, json } = await runJson<Report>(['observe', '.', '--format', 'json'], { cwd: repo.dir });
+    const { result, json } = await runJson<Report>(['observe', '.', '--probe', 'todo', '--format', 'json'], { cwd: repo.dir });
     expect(result.code, result.stderr).toBe(0);
     const titles = json.findings.map((f) => f.title).sort();
     expect(titles).toContain('TODO: caf\ufffd au lait');
@@ -117,7 +117,7 @@ describe('hostile and odd repository content', () => {
   });
 
   it('works without git on PATH, saying why ages are missing', async () => {
-    const { result, json } = await runJson<Report>(['observe', '.', '--format', 'json'], { cwd: repo.dir, env: { PATH: '/nonexistent' } });
+    const { result, json } = await runJson<Report>(['observe', '.', '--probe', 'todo', '--format', 'json'], { cwd: repo.dir, env: { PATH: '/nonexistent' } });
     expect(result.code, result.stderr).toBe(0);
     const todo = json.snapshots[0]!.probes.find((p) => p.id === 'todo')!;
     expect(todo.status).toBe('partial');
@@ -129,12 +129,12 @@ describe('hostile and odd repository content', () => {
 
 describe('interruptions and concurrency', () => {
   it('Ctrl-C leaves no half snapshot and keeps earlier ones', async () => {
-    expect((await runCli(['observe', '.', '-q'], { cwd: repo.dir })).code).toBe(0);
+    expect((await runCli(['observe', '.', '--probe', 'todo', '-q'], { cwd: repo.dir })).code).toBe(0);
     // Enough files with markers that blaming them takes seconds.
     for (let i = 0; i < 1500; i++) repo.write(`gen/f${i}.ts`, `// TODO: item ${i}\nexport const v${i} = ${i};\n`);
     repo.commit('many');
     let sent = false;
-    const result = await runCli(['observe', '.'], {
+    const result = await runCli(['observe', '.', '--probe', 'todo'], {
       cwd: repo.dir,
       onSpawn: (child) => {
         setTimeout(() => {
@@ -152,7 +152,7 @@ describe('interruptions and concurrency', () => {
   });
 
   it('concurrent observe runs share one SQLite file safely', async () => {
-    const runs = await Promise.all([1, 2, 3].map(() => runCli(['observe', '.', '-q'], { cwd: repo.dir })));
+    const runs = await Promise.all([1, 2, 3].map(() => runCli(['observe', '.', '--probe', 'todo', '-q'], { cwd: repo.dir })));
     for (const run of runs) expect(run.code, run.stderr).toBe(0);
     const history = await runJson<{ series: Array<{ points: unknown[] }> }>(['history', '--metric', 'todo.files_scanned', '--format', 'json'], {
       cwd: repo.dir,

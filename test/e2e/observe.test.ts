@@ -55,7 +55,7 @@ beforeEach(() => {
 });
 afterEach(() => repo.remove());
 
-const observe = (...args: string[]) => runJson<JsonReport>(['observe', '.', '--format', 'json', ...args], { cwd: repo.dir });
+const observe = (...args: string[]) => runJson<JsonReport>(['observe', '.', '--probe', 'todo', '--format', 'json', ...args], { cwd: repo.dir });
 
 describe('prodeng observe (todo probe, SQLite)', () => {
   it('finds markers in comments only, dates them with git blame and validates against the schema', async () => {
@@ -137,8 +137,8 @@ describe('prodeng observe (todo probe, SQLite)', () => {
   });
 
   it('exits 1 with --fail-on when an open finding meets the threshold, 0 otherwise', async () => {
-    expect((await runCli(['observe', '.', '--fail-on', 'high', '-q'], { cwd: repo.dir })).code).toBe(1);
-    expect((await runCli(['observe', '.', '--fail-on', 'critical', '-q'], { cwd: repo.dir })).code).toBe(0);
+    expect((await runCli(['observe', '.', '--probe', 'todo', '--fail-on', 'high', '-q'], { cwd: repo.dir })).code).toBe(1);
+    expect((await runCli(['observe', '.', '--probe', 'todo', '--fail-on', 'critical', '-q'], { cwd: repo.dir })).code).toBe(0);
     expect((await runCli(['report', '--fail-on', 'high'], { cwd: repo.dir })).code).toBe(1);
   });
 
@@ -161,7 +161,7 @@ describe('prodeng observe (todo probe, SQLite)', () => {
         '',
       ].join('\n'),
     );
-    const { result, json } = await runJson<JsonReport>(['observe', '--format', 'json', '--fail-on', 'high'], { cwd: repo.dir });
+    const { result, json } = await runJson<JsonReport>(['observe', '--probe', 'todo', '--format', 'json', '--fail-on', 'high'], { cwd: repo.dir });
     const deploy = json.findings.find((f) => f.location && 'path' in f.location && f.location.path === 'scripts/deploy.sh');
     expect(deploy?.suppressed?.reason).toBe('deploy scripts are rewritten next quarter');
     const expired = json.findings.find((f) => f.rule === 'core/ignore-expired');
@@ -171,7 +171,7 @@ describe('prodeng observe (todo probe, SQLite)', () => {
   });
 
   it('prints a readable table by default and the same backlog from `report`', async () => {
-    const observed = await runCli(['observe', '.'], { cwd: repo.dir });
+    const observed = await runCli(['observe', '.', '--probe', 'todo'], { cwd: repo.dir });
     expect(observed.code, observed.stderr).toBe(0);
     expect(observed.stdout).toContain('todo/marker');
     expect(observed.stdout).toContain('src/app.ts:2');
@@ -184,7 +184,7 @@ describe('prodeng observe (todo probe, SQLite)', () => {
 
   it('writes valid SARIF and Markdown', async () => {
     const sarif = await runJson<{ version: string; runs: Array<{ results: Array<{ ruleId: string; partialFingerprints: Record<string, string> }> }> }>(
-      ['observe', '.', '--format', 'sarif'],
+      ['observe', '.', '--probe', 'todo', '--format', 'sarif'],
       { cwd: repo.dir },
     );
     expect(sarif.json.version).toBe('2.1.0');
@@ -200,7 +200,7 @@ describe('prodeng observe (todo probe, SQLite)', () => {
       plain.write('a.go', 'package a\n// TODO: plain dir\n');
       plain.write('.gitignore', 'skip.go\n');
       plain.write('skip.go', '// TODO: ignored by .gitignore\n');
-      const { result, json } = await runJson<JsonReport>(['observe', '.', '--format', 'json'], { cwd: plain.dir });
+      const { result, json } = await runJson<JsonReport>(['observe', '.', '--probe', 'todo', '--format', 'json'], { cwd: plain.dir });
       expect(result.code, result.stderr).toBe(0);
       expect(json.snapshots[0]!.revision).toBeNull();
       expect(json.findings.map((f) => f.title)).toEqual(['TODO: plain dir']);
@@ -208,7 +208,7 @@ describe('prodeng observe (todo probe, SQLite)', () => {
     } finally {
       plain.remove();
     }
-    const sub = await runJson<JsonReport>(['observe', 'lib', '--format', 'json'], { cwd: repo.dir });
+    const sub = await runJson<JsonReport>(['observe', 'lib', '--probe', 'todo', '--format', 'json'], { cwd: repo.dir });
     expect(sub.json.snapshots[0]!.system).toBe('lib');
     expect(sub.json.findings.map((f) => f.location && 'path' in f.location && f.location.path)).toEqual(['util.py']);
   });
@@ -221,7 +221,7 @@ describe('other commands', () => {
     const second = await runCli(['init'], { cwd: repo.dir });
     expect(second.code).toBe(2);
     expect(second.stderr).toContain('--force');
-    expect((await runCli(['observe', '-q'], { cwd: repo.dir })).code).toBe(0);
+    expect((await runCli(['observe', '--probe', 'todo', '-q'], { cwd: repo.dir })).code).toBe(0);
   });
 
   it('probes lists the todo probe with its rules and options', async () => {
@@ -237,8 +237,8 @@ describe('other commands', () => {
   });
 
   it('history draws a sparkline per series', async () => {
-    await runCli(['observe', '-q'], { cwd: repo.dir });
-    await runCli(['observe', '-q'], { cwd: repo.dir });
+    await runCli(['observe', '--probe', 'todo', '-q'], { cwd: repo.dir });
+    await runCli(['observe', '--probe', 'todo', '-q'], { cwd: repo.dir });
     const unknown = await runCli(['report', '--system', 'nope'], { cwd: repo.dir });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('no system "nope" in the database; known systems: shop');

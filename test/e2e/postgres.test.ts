@@ -28,7 +28,7 @@ describe.skipIf(postgresUnreachable !== null)(postgresSuiteName('prodeng on Post
   });
 
   it('records snapshots, tracks the lifecycle and reports from the database alone', async () => {
-    const first = await runJson<Report>(['observe', '.', '--db', url, '--format', 'json'], { cwd: repo.dir });
+    const first = await runJson<Report>(['observe', '.', '--probe', 'todo', '--db', url, '--format', 'json'], { cwd: repo.dir });
     expect(first.result.code, first.result.stderr).toBe(0);
     expect(first.json.findings.map((f) => [f.title, f.status]).sort()).toEqual([
       ['FIXME: add an index', 'new'],
@@ -38,7 +38,7 @@ describe.skipIf(postgresUnreachable !== null)(postgresSuiteName('prodeng on Post
     repo.write('b.sql', 'SELECT 1;\n');
     repo.commit('index added');
     // The URL can come from the environment too.
-    const second = await runJson<Report>(['observe', '.', '--format', 'json'], { cwd: repo.dir, env: { PRODENG_DB: url } });
+    const second = await runJson<Report>(['observe', '.', '--probe', 'todo', '--format', 'json'], { cwd: repo.dir, env: { PRODENG_DB: url } });
     expect(second.json.findings.map((f) => [f.title, f.status]).sort()).toEqual([
       ['FIXME: add an index', 'resolved'],
       ['TODO: handle errors', 'open'],

@@ -207,7 +207,7 @@ function metricsOf(assessed: readonly Assessed[], config: VersionsConfig, findin
   metrics.push({ name: 'versions.majors_behind', value: majors, unit: 'majors', labels: {} });
   metrics.push({ name: 'versions.eol_count', value: findings.filter((f) => f.rule === 'versions/eol').length, unit: 'components', labels: {} });
   metrics.push({ name: 'versions.eol_soon_count', value: findings.filter((f) => f.rule === 'versions/eol-soon').length, unit: 'components', labels: {} });
-  const unique = (list: readonly Assessed[]) => new Set(list.map((a) => `${a.component.ecosystem}\0${a.component.name}\0${a.component.version}`)).size;
+  const unique = (list: readonly Assessed[]) => new Set(list.map((a) => `${a.component.ecosystem}\0${a.component.name}`)).size;
   metrics.push({ name: 'versions.dependencies', value: unique(libraries.filter((a) => a.component.direct)), unit: 'packages', labels: { scope: 'direct' } });
   metrics.push({ name: 'versions.dependencies', value: unique(libraries), unit: 'packages', labels: { scope: 'total' } });
   if (checked > 0) metrics.push({ name: 'versions.up_to_date_ratio', value: round(upToDate / checked), unit: 'ratio', labels: {} });
@@ -263,7 +263,7 @@ function planOf(assessed: readonly Assessed[], now: Date): PlanItem[] {
           order: [2, -f.majorsBehind! * 1000 - (f.libyears ?? 0)],
           subject: `${c.ecosystem} ${c.name} ${c.version}`,
           action: `upgrade to ${f.latestStable}`,
-          why: `${f.majorsBehind} major${f.majorsBehind === 1 ? '' : 's'} behind${f.libyears === null ? '' : `, ${f.libyears.toFixed(1)} libyears`}`,
+          why: `${f.majorsBehind} major${f.majorsBehind === 1 ? '' : 's'} behind${f.libyears === null || f.libyears < 0.05 ? '' : `, ${f.libyears.toFixed(1)} libyears`}`,
         }),
         where(c),
       );

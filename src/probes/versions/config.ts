@@ -2,8 +2,21 @@ import { z } from 'zod';
 import type { ProbeOptionDoc } from '../../core/probe.js';
 import { ECOSYSTEMS } from './model.js';
 
-/** Lockfiles inside these are someone else's: vendored code, installed packages, fixtures of tools. */
-export const DEFAULT_EXCLUDES = ['**/node_modules/**', '**/vendor/**', '**/bower_components/**', '**/.venv/**', '**/venv/**', '**/site-packages/**'];
+/**
+ * Lockfiles and manifests inside these are not what the system runs on: vendored code, installed
+ * packages, virtual environments, and test fixtures (which are often broken or ancient on purpose).
+ */
+export const DEFAULT_EXCLUDES = [
+  '**/node_modules/**',
+  '**/vendor/**',
+  '**/bower_components/**',
+  '**/.venv/**',
+  '**/venv/**',
+  '**/site-packages/**',
+  '**/fixtures/**',
+  '**/__fixtures__/**',
+  '**/testdata/**',
+];
 
 export const versionsConfigSchema = z
   .object({
@@ -30,7 +43,7 @@ export const versionsOptionDocs: ProbeOptionDoc[] = [
   { key: 'cacheTtlHours', type: 'number', default: '24', description: 'How long a registry answer is reused from the cache.' },
   { key: 'concurrency', type: 'integer', default: '16', description: 'Registry requests in flight at once.' },
   { key: 'exclude', type: 'glob[]', default: '[]', description: 'Extra path globs whose files are not read.' },
-  { key: 'defaultExcludes', type: 'boolean', default: 'true', description: 'Skip node_modules, vendor, virtualenvs and site-packages.' },
+  { key: 'defaultExcludes', type: 'boolean', default: 'true', description: 'Skip node_modules, vendor, virtualenvs, site-packages and test fixtures (fixtures, __fixtures__, testdata).' },
   { key: 'maxFileSize', type: 'bytes', default: '67108864', description: 'Manifests and lockfiles larger than this are skipped and named.' },
   { key: 'eolSoonDays', type: 'integer', default: '180', description: 'End of life within this many days is reported as versions/eol-soon.' },
   { key: 'dataMaxAgeDays', type: 'integer', default: '90', description: 'End-of-life data older than this is itself a finding (run `prodeng data update`).' },
