@@ -8,7 +8,7 @@
  * fixed `<details>`/`<summary>` pair.
  */
 import type { FindingRecord, MetricRecord, Report, SnapshotRecord } from '../core/model.js';
-import { probeSections } from './sections.js';
+import { probeNotes, probeSections } from './sections.js';
 import { escapeMarkdownInline } from './escape.js';
 import {
   formatAge,
@@ -84,17 +84,22 @@ function findingsTable(findings: FindingRecord[], withSystem: boolean, now: Date
   return lines;
 }
 
+/** Errors listed per probe; the JSON report has all of them. */
+const MAX_ERRORS_SHOWN = 8;
+
 function probeTable(snapshot: SnapshotRecord): string[] {
   if (snapshot.probes.length === 0) return [];
-  const lines = [row(['Probe', 'Status', 'Duration', 'Errors']), row(['---', '---', '--:', '---'])];
+  const lines = [row(['Probe', 'Status', 'Duration', 'Notes and errors']), row(['---', '---', '--:', '---'])];
   for (const run of snapshot.probes) {
-    const errors = run.errors.map((error) => {
+    const errors = run.errors.slice(0, MAX_ERRORS_SHOWN).map((error) => {
       const where = error.path === undefined ? '' : ` (${error.path})`;
       const code = error.code === undefined ? '' : ` [${error.code}]`;
       return md(`${error.message}${where}${code}`);
     });
+    if (run.errors.length > MAX_ERRORS_SHOWN) errors.push(`… and ${run.errors.length - MAX_ERRORS_SHOWN} more`);
+    const notes = probeNotes(run).map(md);
     const duration = run.status === 'skipped' ? '' : formatDuration(run.durationMs);
-    lines.push(row([md(run.id), run.status, duration, errors.join('; ')]));
+    lines.push(row([md(run.id), run.status, duration, [...notes, ...errors].join('; ')]));
   }
   return lines;
 }

@@ -45,3 +45,18 @@ describe('probe sections', () => {
     expect(markdown).not.toContain('<script>');
   });
 });
+
+describe('probe notes and long error lists', () => {
+  it('shows notes under the probes and at most eight errors per probe', () => {
+    const r = report({ notes: ['end-of-life data: endoflife.date as of 2026-08-22'] });
+    r.snapshots[0]!.probes[0]!.errors = Array.from({ length: 12 }, (_, i) => ({ message: `broken file ${i}`, path: `f${i}` }));
+    const table = tableReporter.render(r, { color: false, now: new Date('2026-11-29T00:00:00Z') });
+    expect(table).toContain('versions: end-of-life data: endoflife.date as of 2026-08-22');
+    expect(table).toContain('broken file 7');
+    expect(table).not.toContain('broken file 8');
+    expect(table).toContain('… and 4 more versions errors (use --format json for all)');
+    const markdown = markdownReporter.render(r, { color: false, now: new Date('2026-11-29T00:00:00Z') });
+    expect(markdown).toContain('end-of-life data: endoflife.date as of 2026-08-22');
+    expect(markdown).toContain('… and 4 more');
+  });
+});

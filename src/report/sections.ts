@@ -28,3 +28,13 @@ export function probeSections(snapshots: readonly SnapshotRecord[]): ReportSecti
   }
   return out;
 }
+
+const notesSchema = z.array(z.string());
+
+/** One-line notes a probe attaches to its run (`facts.notes`), such as the date of its data. */
+export function probeNotes(run: { facts?: unknown }): string[] {
+  const facts = run.facts as { notes?: unknown } | undefined;
+  if (facts === null || typeof facts !== 'object' || facts.notes === undefined) return [];
+  const parsed = notesSchema.safeParse(facts.notes);
+  return parsed.success ? parsed.data : [];
+}

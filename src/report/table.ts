@@ -10,7 +10,7 @@
 import { styleText } from 'node:util';
 import type { FindingRecord, ProbeRunStatus, Report, Severity, SnapshotRecord, SnapshotStatus } from '../core/model.js';
 import { escapeControls } from './escape.js';
-import { probeSections } from './sections.js';
+import { probeNotes, probeSections } from './sections.js';
 import {
   formatAge,
   formatDuration,
@@ -189,6 +189,9 @@ function pack(lead: string, items: PackItem[], separator: string, width: number)
   return lines;
 }
 
+/** Errors listed per probe in the header; the JSON report has all of them. */
+const MAX_ERRORS_SHOWN = 8;
+
 function snapshotHeader(snapshot: SnapshotRecord, options: RenderOptions, paint: Painter): string[] {
   const width = options.terminalWidth ?? DEFAULT_TERMINAL_WIDTH;
   const when = `${formatInstant(snapshot.finishedAt)} (${formatAge(snapshot.finishedAt, options.now)} ago)`;
@@ -215,11 +218,16 @@ function snapshotHeader(snapshot: SnapshotRecord, options: RenderOptions, paint:
   }
 
   for (const run of snapshot.probes) {
-    for (const error of run.errors) {
+    for (const note of probeNotes(run)) lines.push(truncateEnd(`${INDENT}${escapeControls(`${run.id}: ${note}`)}`, width));
+    // A probe with many file-scoped errors would bury the backlog: the first few, then a count.
+    for (const error of run.errors.slice(0, MAX_ERRORS_SHOWN)) {
       const mark = run.status === 'failed' ? paint('red', '✗') : paint('yellow', '!');
       const where = error.path === undefined ? '' : ` (${error.path})`;
       const code = error.code === undefined ? '' : ` [${error.code}]`;
       lines.push(`${INDENT}${mark} ${escapeControls(`${run.id}: ${error.message}${where}${code}`)}`);
+    }
+    if (run.errors.length > MAX_ERRORS_SHOWN) {
+      lines.push(`${INDENT}  … and ${run.errors.length - MAX_ERRORS_SHOWN} more ${escapeControls(run.id)} errors (use --format json for all)`);
     }
     if (run.status === 'failed' && run.errors.length === 0) {
       lines.push(`${INDENT}${paint('red', '✗')} ${escapeControls(run.id)}: failed without an error message`);

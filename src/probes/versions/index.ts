@@ -150,6 +150,7 @@ export const versionsProbe: Probe<VersionsConfig> = {
       metrics: analysis.metrics,
       facts: {
         eolData: { source: 'endoflife.date', asOf: data.asOf, origin: data.origin },
+        notes: [`end-of-life data: endoflife.date as of ${data.asOf} (${data.origin === 'cache' ? 'updated with `prodeng data update`' : 'shipped with prodeng'})`],
         components: assessed.map(inventoryEntry),
         plan: analysis.plan,
         sections: planItems.length > 0 ? [{ title: `Upgrade plan (end-of-life data as of ${data.asOf})`, items: planItems }] : [],
