@@ -48,6 +48,13 @@ export interface Component {
   /** Package URL (https://github.com/package-url/purl-spec) when it can be formed. */
   purl?: string;
   source: SourceRef;
+  /**
+   * For lockfiles that record the dependency graph: this package's id in its file (unique there,
+   * e.g. `node_modules/a/node_modules/b` or `name@version`) and the ids of the packages it
+   * depends on. With them a transitive package's path from a direct dependency can be shown.
+   */
+  id?: string;
+  dependsOn?: string[];
 }
 
 export interface ExtractError {
