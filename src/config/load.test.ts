@@ -89,7 +89,7 @@ describe('parseConfig', () => {
     const text = issues.map((i) => `${i.key}: ${i.message}`).join('\n');
     expect(text).toContain('ignore[0].reason');
     expect(text).toContain('ignore[0].until');
-    expect(text).toMatch(/needs a fingerprint or a rule/);
+    expect(text).toMatch(/needs a fingerprint, a rule or an advisory id/);
   });
 
   it('records where each ignore entry was written', () => {

@@ -21,13 +21,17 @@ export const ignoreEntrySchema = z
   .object({
     fingerprint: z.string().regex(/^[0-9a-f]{8,64}$/, 'expected the hex fingerprint shown in reports').optional(),
     rule: z.string().regex(/^[a-z0-9-]+\/[a-z0-9-]+$/, 'expected a rule id such as todo/marker').optional(),
+    advisory: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9]*-[A-Za-z0-9][\w.:-]*$/, 'expected an advisory id such as GHSA-xxxx-xxxx-xxxx or CVE-2024-1234')
+      .optional(),
     path: z.string().min(1, 'expected a path glob such as "test/fixtures/**"').optional(),
     reason: z.string().trim().min(1, 'say why this is ignored'),
     until: isoDate.optional(),
   })
   .strict()
-  .refine((entry) => entry.fingerprint !== undefined || entry.rule !== undefined, {
-    message: 'an ignore entry needs a fingerprint or a rule (optionally with a path glob)',
+  .refine((entry) => entry.fingerprint !== undefined || entry.rule !== undefined || entry.advisory !== undefined, {
+    message: 'an ignore entry needs a fingerprint, a rule or an advisory id (optionally with a path glob)',
     // Run even when other keys of the entry are invalid, so every mistake is reported at once.
     when: (payload) => typeof payload.value === 'object' && payload.value !== null,
   });

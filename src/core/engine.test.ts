@@ -157,3 +157,19 @@ describe('snapshotStatus', () => {
     expect(snapshotStatus([r('a', 'partial')])).toBe('partial');
   });
 });
+
+describe('ignores by advisory id', () => {
+  it('match a finding whose data names the advisory or one of its aliases', async () => {
+    const p = probe('p', async () =>
+      ok([
+        finding('p', 'vuln', { data: { id: 'GHSA-aaaa-bbbb-cccc', aliases: ['CVE-2024-1234'] } }),
+        finding('p', 'other', { data: { id: 'GHSA-zzzz-zzzz-zzzz', aliases: [] } }),
+      ]),
+    );
+    const sys = system([p], { ignores: [{ advisory: 'cve-2024-1234', reason: 'not reachable', until: '2026-12-31', source: { file: 'prodeng.yml', line: 3 } }] });
+    const [observed] = await run([p], { sys });
+    const findings = await store.findingsAt(observed!.snapshotId);
+    expect(findings.find((f) => f.title === 'vuln')!.suppressed).toEqual({ reason: 'not reachable', until: '2026-12-31' });
+    expect(findings.find((f) => f.title === 'other')!.suppressed).toBeUndefined();
+  });
+});

@@ -23,7 +23,7 @@ export const CORE_RULES: readonly RuleMeta[] = [IGNORE_EXPIRED_RULE];
 
 export interface IgnoreMatcher {
   /** The suppression for a finding, or undefined when no active ignore matches it. */
-  match(finding: Pick<Finding, 'fingerprint' | 'rule' | 'location'>): Suppression | undefined;
+  match(finding: Pick<Finding, 'fingerprint' | 'rule' | 'location' | 'data'>): Suppression | undefined;
   /** Findings for entries whose `until` has passed. */
   expired: Finding[];
 }
@@ -35,15 +35,19 @@ export function compileIgnores(entries: readonly LocatedIgnore[], now: Date): Ig
   const expired: Finding[] = [];
   for (const entry of entries) {
     if (entry.until !== undefined && entry.until < today) {
-      const what = entry.fingerprint ? `fingerprint ${entry.fingerprint}` : `rule ${entry.rule}${entry.path ? ` on ${entry.path}` : ''}`;
+      const what = entry.fingerprint
+        ? `fingerprint ${entry.fingerprint}`
+        : entry.advisory
+          ? `advisory ${entry.advisory}`
+          : `rule ${entry.rule}${entry.path ? ` on ${entry.path}` : ''}`;
       expired.push({
         rule: IGNORE_EXPIRED_RULE.id,
         severity: 'low',
         title: `Ignore of ${what} expired on ${entry.until}`,
         message: `The ignore entry for ${what} ("${entry.reason}") expired on ${entry.until}; what it hid is reported again.`,
         location: { path: entry.source.file, ...(entry.source.line === undefined ? {} : { line: entry.source.line }) },
-        fingerprint: fingerprint(IGNORE_EXPIRED_RULE.id, entry.fingerprint ?? '', entry.rule ?? '', entry.path ?? ''),
-        data: { fingerprint: entry.fingerprint ?? null, rule: entry.rule ?? null, path: entry.path ?? null, reason: entry.reason, until: entry.until },
+        fingerprint: fingerprint(IGNORE_EXPIRED_RULE.id, entry.fingerprint ?? '', entry.rule ?? '', entry.path ?? '', entry.advisory ?? ''),
+        data: { fingerprint: entry.fingerprint ?? null, rule: entry.rule ?? null, advisory: entry.advisory ?? null, path: entry.path ?? null, reason: entry.reason, until: entry.until },
         remediation: IGNORE_EXPIRED_RULE.remediation,
         effort: 'trivial',
       });
@@ -57,6 +61,8 @@ export function compileIgnores(entries: readonly LocatedIgnore[], now: Date): Ig
       for (const { entry, path } of active) {
         if (entry.fingerprint !== undefined && !finding.fingerprint.startsWith(entry.fingerprint)) continue;
         if (entry.rule !== undefined && entry.rule !== finding.rule) continue;
+        // Findings about an advisory carry its id and aliases in data (vulns/known-vulnerability).
+        if (entry.advisory !== undefined && !namesAdvisory(finding.data, entry.advisory)) continue;
         if (path !== undefined) {
           const location = finding.location;
           if (location === null || !('path' in location) || !path(location.path)) continue;
@@ -66,4 +72,10 @@ export function compileIgnores(entries: readonly LocatedIgnore[], now: Date): Ig
       return undefined;
     },
   };
+}
+
+function namesAdvisory(data: Record<string, unknown>, advisory: string): boolean {
+  const wanted = advisory.toUpperCase();
+  if (typeof data.id === 'string' && data.id.toUpperCase() === wanted) return true;
+  return Array.isArray(data.aliases) && data.aliases.some((alias) => typeof alias === 'string' && alias.toUpperCase() === wanted);
 }
