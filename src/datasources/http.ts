@@ -9,6 +9,7 @@
  * appear in an error message.
  */
 import type { ZodType } from 'zod';
+import { readBodyLimited } from '../util/http-body.js';
 import { toolVersion } from '../util/version.js';
 import { DatasourceError } from './registry.js';
 
@@ -277,27 +278,7 @@ export class HostLimiter {
 }
 
 async function readBody(response: Response, maxBytes: number, host: string, where: string): Promise<string> {
-  const tooLarge = () => new DatasourceError('malformed', host, `${host}: the answer for ${where} is larger than ${maxBytes} bytes`);
-  const declared = Number(response.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    await discard(response);
-    throw tooLarge();
-  }
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  return new TextDecoder('utf-8').decode(Buffer.concat(chunks));
+  return readBodyLimited(response, maxBytes, () => new DatasourceError('malformed', host, `${host}: the answer for ${where} is larger than ${maxBytes} bytes`));
 }
 
 async function discard(response: Response): Promise<void> {

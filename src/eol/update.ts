@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { EOL_CACHE_FILE, eolDataSchema, type EolCycle, type EolData, type EolProduct, type EolPurl } from './data.js';
 import { parsePurl } from './purl.js';
+import { readBodyLimited } from '../util/http-body.js';
 
 export const DEFAULT_EOL_BASE_URL = 'https://endoflife.date';
 export const EOL_API_PATH = '/api/v1/products/full';
@@ -184,21 +185,7 @@ export function convertApiResponse(json: unknown, options: { url?: string; now?:
 }
 
 async function readBody(response: Response, url: string): Promise<string> {
-  if (!response.body) return response.text();
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > MAX_RESPONSE_BYTES) {
-      await reader.cancel().catch(() => undefined);
-      throw new EolUpdateError('malformed', `${url}: response larger than ${MAX_RESPONSE_BYTES} bytes`, url);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  return readBodyLimited(response, MAX_RESPONSE_BYTES, () => new EolUpdateError('malformed', `${url}: response larger than ${MAX_RESPONSE_BYTES} bytes`, url));
 }
 
 /**
