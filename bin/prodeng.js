@@ -11,6 +11,14 @@ if (major < 22 || (major === 22 && minor < 13)) {
   process.exit(2);
 }
 
+// `prodeng report | head` closes the pipe early: that is the reader's choice, not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 // Cache compiled code between runs (Node ≥ 22.1): a CLI started many times a day starts faster.
 const { enableCompileCache } = await import('node:module');
 enableCompileCache?.();

@@ -16,6 +16,7 @@ import { initCommand } from './init.js';
 import { observeCommand } from './observe.js';
 import { probesCommand } from './probes.js';
 import { reportCommand } from './report.js';
+import { sbomCommand } from './sbom.js';
 
 export const EXIT = { ok: 0, failOn: 1, usage: 2, database: 3, output: 4, download: 5, internal: 70, interrupted: 130 } as const;
 
@@ -26,6 +27,7 @@ const commands: Record<string, Command> = {
   history: historyCommand,
   init: initCommand,
   probes: probesCommand,
+  sbom: sbomCommand,
   data: dataCommand,
 };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bunLockExtractor } from './bun-lock.js';
-import { briefs, extractFixture, only } from './test-support/library.js';
+import { briefs, edges, extractFixture, only } from './test-support/library.js';
 
 describe('bun.lock', () => {
   it('wants bun.lock, not the binary bun.lockb', () => {
@@ -37,5 +37,37 @@ describe('bun.lock', () => {
     const r = bunLockExtractor.extract({ path: 'bun.lock', text });
     expect(r.errors).toEqual([]);
     expect(briefs(r)).toEqual(['a@1.2.3 direct :6']);
+  });
+
+  it('dependency graph: install paths as ids, nested copies first, then the top level', () => {
+    const r = extractFixture(bunLockExtractor, 'bun/bun.lock.fixture', 'bun.lock');
+    expect(only(r, 'debug')).toMatchObject({ id: 'debug', dependsOn: ['debug/ms'] });
+    expect(only(r, 'ms', '2.0.0').id).toBe('my-ms');
+    expect(edges(r)).toEqual([
+      'ansi-styles@4.3.0 > color-convert@2.0.1',
+      'chalk@4.1.2 > ansi-styles@4.3.0',
+      'chalk@4.1.2 > supports-color@7.2.0',
+      'color-convert@2.0.1 > color-name@1.1.4',
+      'debug@4.3.4 > ms@2.1.2',
+      'is-odd@3.0.1 > is-number@6.0.0',
+      'supports-color@7.2.0 > has-flag@4.0.0',
+    ]);
+  });
+
+  it('dependency graph: optional and peer dependencies, scoped nested paths, workspace targets dropped', () => {
+    const text = JSON.stringify({
+      lockfileVersion: 1,
+      workspaces: { '': { dependencies: { '@s/a': '1' } } },
+      packages: {
+        '@s/a': ['@s/a@1.0.0', '', { dependencies: { b: '1', w: '*' }, optionalDependencies: { c: '1' }, peerDependencies: { '@s/a': '1' } }, 'sha512-a'],
+        '@s/a/b': ['b@1.1.0', '', { dependencies: { c: '1' } }, 'sha512-b'],
+        b: ['b@1.0.0', '', {}, 'sha512-b0'],
+        c: ['c@1.0.0', '', {}, 'sha512-c'],
+        w: ['w@workspace:packages/w'],
+      },
+    });
+    const r = bunLockExtractor.extract({ path: 'bun.lock', text });
+    expect(r.errors).toEqual([]);
+    expect(edges(r)).toEqual(['@s/a@1.0.0 > b@1.1.0', '@s/a@1.0.0 > c@1.0.0', 'b@1.1.0 > c@1.0.0']); // a peer on itself is no edge
   });
 });

@@ -8,6 +8,9 @@
  * resolve to — `<workspace name>/<dep>` first, then `<dep>`. Dev: reachable from devDependencies and
  * not from dependencies, optionalDependencies or peerDependencies, following each package's
  * `info.dependencies` with Node's lookup up the install path.
+ *
+ * Dependency graph: a component's `id` is its install path (`debug/ms`) and `dependsOn` the
+ * install paths its `info` dependencies, optional and peer dependencies resolve to (same lookup).
  */
 import type { Extractor } from '../model.js';
 import { outsideNodeModules, readJson } from './library-npm.js';
@@ -115,6 +118,14 @@ function read(c: Collector): void {
 
   for (const [key, p] of parsedEntries) {
     if (/^(workspace|link|file|root):/.test(p.ref)) continue;
+    const info = infoOf(p.entry, p.registry);
+    const dependsOn: string[] = [];
+    for (const group of CHILD_GROUPS) {
+      for (const [dep] of entriesOf(info?.[group])) {
+        const child = resolve(key, dep);
+        if (child !== undefined) dependsOn.push(child);
+      }
+    }
     c.library('npm', {
       name: p.name,
       version: p.registry ? p.ref : null,
@@ -123,6 +134,8 @@ function read(c: Collector): void {
       dev: !prod.has(key) && dev.has(key),
       line: json.keyLine(packages, key),
       purl: p.registry ? undefined : null,
+      id: key,
+      dependsOn,
     });
   }
 }

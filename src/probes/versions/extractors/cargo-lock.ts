@@ -4,6 +4,9 @@
  * Dependencies are written `name`, `name version` or `name version (source)` and resolved against
  * the lock. Cargo.lock does not separate dev-dependencies, so `dev` is false. Only registry
  * sources (`registry+…`, `sparse+…`) get a purl; git sources keep their version without one.
+ *
+ * Dependency graph: a component's `id` is `name@version` and `dependsOn` what its `dependencies`
+ * references resolve to (the workspace's own crates give no component, hence no edge).
  */
 import { z } from 'zod';
 import type { Extractor } from '../model.js';
@@ -53,10 +56,16 @@ export const cargoLockExtractor: Extractor = {
         if (k !== undefined) direct.add(k);
       }
     }
+    const idOf = (p: z.infer<typeof Package>): string => `${p.name}@${p.version}`;
     packages.forEach(({ p, line }, k) => {
       if (p.source === undefined) return;
       const registry = p.source.startsWith('registry+') || p.source.startsWith('sparse+');
-      c.library('cargo', { name: p.name, version: p.version, direct: direct.has(k), dev: false, line, purl: registry ? undefined : null });
+      const dependsOn: string[] = [];
+      for (const ref of p.dependencies ?? []) {
+        const target = packages[resolve(ref) ?? -1]?.p;
+        if (target !== undefined) dependsOn.push(idOf(target));
+      }
+      c.library('cargo', { name: p.name, version: p.version, direct: direct.has(k), dev: false, line, purl: registry ? undefined : null, id: idOf(p), dependsOn });
     });
   }),
 };

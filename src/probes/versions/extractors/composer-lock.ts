@@ -3,6 +3,10 @@
  * root's own requirements (composer.json does), so `direct` is a lower bound: a package that no
  * other locked package requires must be required by the project. Versions are kept as written
  * (`v5.4.0`, `1.2.3`, `dev-main`).
+ *
+ * Dependency graph: a package's `id` is its lower-cased name and `dependsOn` the locked packages
+ * its `require` names — directly, or through another package's `replace`/`provide` (virtual
+ * packages such as `psr/log-implementation`); platform requirements (`php`, `ext-*`) give none.
  */
 import { z } from 'zod';
 import type { Extractor } from '../model.js';
@@ -44,8 +48,23 @@ export const composerLockExtractor: Extractor = {
         for (const [dep] of entriesOf(p.require)) required.add(dep.toLowerCase());
       });
     }
+    // Package names, then the names they replace or provide, to the package that answers them.
+    const provider = new Map<string, string>();
+    for (const { p } of found) provider.set(p.name.toLowerCase(), p.name.toLowerCase());
+    for (const field of ['replace', 'provide']) {
+      for (const { p } of found) {
+        for (const [name] of entriesOf((p as Record<string, unknown>)[field])) {
+          if (!provider.has(name.toLowerCase())) provider.set(name.toLowerCase(), p.name.toLowerCase());
+        }
+      }
+    }
     for (const { p, dev, line } of found) {
-      c.library('packagist', { name: p.name, version: p.version, direct: !required.has(p.name.toLowerCase()), dev, line });
+      const dependsOn: string[] = [];
+      for (const [dep] of entriesOf(p.require)) {
+        const target = provider.get(dep.toLowerCase());
+        if (target !== undefined) dependsOn.push(target);
+      }
+      c.library('packagist', { name: p.name, version: p.version, direct: !required.has(p.name.toLowerCase()), dev, line, id: p.name.toLowerCase(), dependsOn });
     }
   }),
 };

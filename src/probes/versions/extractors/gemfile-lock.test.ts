@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { gemfileLockExtractor } from './gemfile-lock.js';
-import { briefs, extractFixture, only } from './test-support/library.js';
+import { briefs, edges, extractFixture, only } from './test-support/library.js';
 
 describe('Gemfile.lock', () => {
   it('GEM, GIT and PATH specs; platforms stripped; direct from DEPENDENCIES and the gemspec', () => {
@@ -30,5 +30,18 @@ describe('Gemfile.lock', () => {
   it('keeps a version that merely contains a dash', () => {
     const r = gemfileLockExtractor.extract({ path: 'Gemfile.lock', text: 'GEM\n  remote: https://rubygems.org/\n  specs:\n    odd (1.0.0-beta)\n\nDEPENDENCIES\n  odd\n' });
     expect(briefs(r)).toEqual(['odd@1.0.0-beta direct :4']);
+  });
+
+  it('dependency graph: the indented lines under each spec; per-platform copies share one id', () => {
+    const r = extractFixture(gemfileLockExtractor, 'ruby/Gemfile.lock.fixture', 'Gemfile.lock');
+    expect(only(r, 'nokogiri')).toMatchObject({ id: 'nokogiri@1.15.4', dependsOn: ['racc@1.7.3'] });
+    expect(edges(r)).toEqual(['sprockets@4.2.1 > concurrent-ruby@1.2.2', 'sprockets@4.2.1 > rack@3.0.8', 'nokogiri@1.15.4 > racc@1.7.3']); // myapp (PATH) is the project
+  });
+
+  it('dependency graph: cycles and unknown names', () => {
+    const text = 'GEM\n  remote: https://rubygems.org/\n  specs:\n    a (1.0)\n      b (>= 1)\n      ghost (~> 2)\n    b (1.1)\n      a\n\nDEPENDENCIES\n  a\n';
+    const r = gemfileLockExtractor.extract({ path: 'Gemfile.lock', text });
+    expect(r.errors).toEqual([]);
+    expect(edges(r)).toEqual(['a@1.0 > b@1.1', 'b@1.1 > a@1.0']);
   });
 });

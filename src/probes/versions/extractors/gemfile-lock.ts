@@ -5,6 +5,9 @@
  * dependencies of PATH gems (a `gemspec` project's runtime dependencies). Bundler does not record
  * groups in the lockfile, so `dev` is false. `RUBY VERSION` gives a runtime component (product
  * `ruby`).
+ *
+ * Dependency graph: a gem's `id` is `name@version` (platform suffix stripped, so per-platform
+ * copies share it) and `dependsOn` the specs named by the six-space indented lines under it.
  */
 import type { Extractor } from '../model.js';
 import type { Collector } from './library-support.js';
@@ -101,14 +104,25 @@ function read(c: Collector): void {
   }
 
   for (const s of specs) if (s.section === 'PATH') for (const d of s.deps) declared.add(d);
+  const versionOf = (s: Spec): string => {
+    const dash = s.version.indexOf('-');
+    if (dash > 0) {
+      const suffix = s.version.slice(dash + 1);
+      if (platforms.has(suffix) || PLATFORM_HINT.test(suffix)) return s.version.slice(0, dash);
+    }
+    return s.version;
+  };
+  const idsByName = new Map<string, string[]>();
   for (const s of specs) {
     if (s.section === 'PATH' || s.section === 'PLUGIN SOURCE') continue;
-    let version = s.version;
-    const dash = version.indexOf('-');
-    if (dash > 0) {
-      const suffix = version.slice(dash + 1);
-      if (platforms.has(suffix) || PLATFORM_HINT.test(suffix)) version = version.slice(0, dash);
-    }
+    const id = `${s.name}@${versionOf(s)}`;
+    const ids = idsByName.get(s.name) ?? [];
+    if (!ids.includes(id)) ids.push(id);
+    idsByName.set(s.name, ids);
+  }
+  for (const s of specs) {
+    if (s.section === 'PATH' || s.section === 'PLUGIN SOURCE') continue;
+    const version = versionOf(s);
     c.library('rubygems', {
       name: s.name,
       version,
@@ -116,6 +130,8 @@ function read(c: Collector): void {
       dev: false,
       line: s.line,
       purl: s.section === 'GEM' ? undefined : null,
+      id: `${s.name}@${version}`,
+      dependsOn: s.deps.flatMap((d) => idsByName.get(d) ?? []),
     });
   }
 }

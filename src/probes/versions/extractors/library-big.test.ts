@@ -1,5 +1,6 @@
 /**
- * Big lockfiles come back whole: every one of 5,000 packages, with its version and line. Their
+ * Big lockfiles come back whole: every one of 5,000 packages, with its version, line and
+ * dependencies. Their
  * speed is measured in bench/versions (docs/benchmarks.md), not here.
  */
 import { describe, expect, it } from 'vitest';
@@ -29,6 +30,11 @@ describe('5,000-package lockfiles', () => {
       expect(result.components).toHaveLength(N);
       expect(result.components.every((c) => c.version !== null && c.source.line !== undefined)).toBe(true);
       if (saysDirect) expect(result.components.filter((c) => c.direct).length).toBeGreaterThanOrEqual(100);
+      // the dependency graph: unique ids, every package with its (generated) dependencies, none dangling
+      const ids = new Set(result.components.map((c) => c.id));
+      expect(ids.size).toBe(N);
+      expect(result.components.every((c) => (c.dependsOn ?? []).every((id) => ids.has(id) && id !== c.id))).toBe(true);
+      expect(result.components.filter((c) => (c.dependsOn ?? []).length > 0).length).toBeGreaterThan(N - 10); // package 0 depends only on itself
     });
   }
 });

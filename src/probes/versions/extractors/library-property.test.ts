@@ -1,7 +1,8 @@
 /**
- * Property tests: arbitrary text never makes an extractor throw, and for generated well-formed
- * package-lock.json v3, requirements.txt and go.mod files every generated package comes back with
- * its version (and, where the format says, its direct/dev flags and line).
+ * Property tests: arbitrary text never makes an extractor throw (and never gives a dangling
+ * dependency graph), and for generated well-formed package-lock.json v3, requirements.txt and
+ * go.mod files every generated package comes back with its version (and, where the format says,
+ * its direct/dev flags, line and dependencies).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -46,10 +47,17 @@ describe('arbitrary text', () => {
         for (const extractor of libraryExtractors) {
           if (!extractor.fileRequired(path)) continue;
           const result = extractor.extract({ path, text });
+          const ids = new Set<string>();
           for (const c of result.components) {
             if (c.source.line !== undefined) expect(c.source.line).toBeLessThanOrEqual(lines);
             expect(c.version === null || !/\s/.test(c.version)).toBe(true);
+            if (c.id !== undefined) {
+              expect(ids.has(c.id)).toBe(false);
+              ids.add(c.id);
+            }
           }
+          // the dependency graph never dangles
+          for (const c of result.components) for (const id of c.dependsOn ?? []) expect(ids.has(id) && id !== c.id).toBe(true);
           for (const e of result.errors) if (e.line !== undefined) expect(e.line).toBeLessThanOrEqual(lines);
         }
       }),
@@ -109,6 +117,46 @@ describe('package-lock.json v3', () => {
         }
       }),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe('package-lock.json v3 dependency graph', () => {
+  it('each dependency resolves like Node: the nested copy under the dependent first, then the top level', () => {
+    const gen = fc
+      .uniqueArray(npmWord, { minLength: 1, maxLength: 12 })
+      .chain((names) =>
+        fc.record({
+          names: fc.constant(names),
+          nested: fc.array(fc.tuple(fc.nat({ max: names.length - 1 }), fc.nat({ max: names.length - 1 })), { maxLength: 8 }),
+          deps: fc.array(fc.tuple(fc.nat({ max: names.length - 1 }), fc.nat({ max: names.length - 1 })), { maxLength: 30 }),
+        }),
+      );
+    fc.assert(
+      fc.property(gen, ({ names, nested, deps }) => {
+        const packages: Record<string, { version: string; dependencies: Record<string, string> }> = {};
+        names.forEach((n, k) => (packages[`node_modules/${n}`] = { version: `1.0.${k}`, dependencies: {} }));
+        for (const [parent, child] of nested) packages[`node_modules/${names[parent]}/node_modules/${names[child]}`] = { version: `2.0.${child}`, dependencies: {} };
+        for (const [from, to] of deps) {
+          const fromKey = `node_modules/${names[from]}`;
+          (packages[fromKey] as { dependencies: Record<string, string> }).dependencies[names[to] as string] = '*';
+        }
+        const text = JSON.stringify({ lockfileVersion: 3, packages: { '': { dependencies: Object.fromEntries(names.map((n) => [n, '*'])) }, ...packages } });
+        const result = packageLockExtractor.extract({ path: 'package-lock.json', text });
+        expect(result.errors).toEqual([]);
+        const byId = new Map(result.components.map((c) => [c.id, c]));
+        for (const [key, entry] of Object.entries(packages)) {
+          if (key.split('node_modules/').length > 2) continue; // nested copies have no dependencies here
+          const c = result.components.find((x) => x.id === key) ?? result.components.find((x) => x.name === key.slice(13) && x.version === entry.version);
+          expect(c).toBeDefined();
+          const want = Object.keys(entry.dependencies).map((d) => (packages[`${key}/node_modules/${d}`] !== undefined ? `${key}/node_modules/${d}` : `node_modules/${d}`));
+          // a copy merged into another (same name and version) points to the id kept for it
+          const got = (c?.dependsOn ?? []).map((id) => byId.get(id)).map((x) => `${x?.name}@${x?.version}`);
+          const wantLabels = [...new Set(want.filter((w) => w !== c?.id).map((w) => `${w.slice(w.lastIndexOf('node_modules/') + 13)}@${packages[w]?.version}`))];
+          expect(new Set(got)).toEqual(new Set(wantLabels.filter((l) => l !== `${c?.name}@${c?.version}`)));
+        }
+      }),
+      { numRuns: 300 },
     );
   });
 });

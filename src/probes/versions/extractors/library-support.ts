@@ -117,13 +117,26 @@ export interface LibraryInit {
   dev: boolean;
   line?: number;
   purl?: string | null;
+  /** The package's id in the file's dependency graph (lockfiles that record one); unique in the file. */
+  id?: string;
+  /** Ids (in the same file) of the packages it depends on; ids that name no component are dropped. */
+  dependsOn?: readonly string[];
 }
 
-/** Collects components and errors for one file; libraries with the same name and version are merged. */
+/**
+ * Collects components and errors for one file; libraries with the same name and version are merged.
+ * For lockfiles with a dependency graph, a merged copy's id becomes an alias of the first copy's id
+ * (its children are added to the first copy's), and `result()` rewrites every `dependsOn` through
+ * the aliases, dropping ids that name no component (workspaces, links, skipped entries) and self
+ * references.
+ */
 export class Collector {
   readonly errors: ExtractError[] = [];
   private readonly components: Component[] = [];
   private readonly byKey = new Map<string, Component>();
+  /** Ids of the components kept, and ids of merged copies pointing to the id kept for them. */
+  private readonly ids = new Set<string>();
+  private readonly aliases = new Map<string, string>();
   private dropped = 0;
   private lineIndex: LineIndex | undefined;
 
@@ -171,6 +184,10 @@ export class Collector {
     };
     if (init.constraint !== undefined) c.constraint = init.constraint;
     if (purl !== undefined) c.purl = purl;
+    if (init.id !== undefined) {
+      c.id = init.id;
+      c.dependsOn = [...(init.dependsOn ?? [])];
+    }
     this.add(c);
   }
 
@@ -182,14 +199,45 @@ export class Collector {
       seen.direct ||= c.direct;
       seen.dev &&= c.dev;
       if (seen.purl === undefined && c.purl !== undefined) seen.purl = c.purl;
+      if (c.id !== undefined) this.mergeGraph(seen, c.id, c.dependsOn ?? []);
       return;
+    }
+    if (c.id !== undefined) {
+      if (this.ids.has(c.id) || this.aliases.has(c.id)) {
+        // Another package already has this id: the extractor's ids are not unique; keep the first.
+        delete c.id;
+        delete c.dependsOn;
+      } else this.ids.add(c.id);
     }
     this.byKey.set(key, c);
     this.components.push(c);
   }
 
+  private mergeGraph(seen: Component, id: string, dependsOn: readonly string[]): void {
+    if (seen.id === undefined) {
+      if (this.ids.has(id) || this.aliases.has(id)) return;
+      seen.id = id;
+      seen.dependsOn = [...dependsOn];
+      this.ids.add(id);
+      return;
+    }
+    if (id !== seen.id && !this.ids.has(id) && !this.aliases.has(id)) this.aliases.set(id, seen.id);
+    (seen.dependsOn ??= []).push(...dependsOn);
+  }
+
   result(): ExtractResult {
     const errors = this.dropped > 0 ? [...this.errors, { message: `${this.dropped} more errors not shown` }] : this.errors;
+    if (this.ids.size > 0) {
+      for (const c of this.components) {
+        if (c.dependsOn === undefined || c.id === undefined) continue;
+        const out = new Set<string>();
+        for (const raw of c.dependsOn) {
+          const id = this.aliases.get(raw) ?? raw;
+          if (id !== c.id && this.ids.has(id)) out.add(id);
+        }
+        c.dependsOn = [...out];
+      }
+    }
     return { components: this.components, errors };
   }
 }

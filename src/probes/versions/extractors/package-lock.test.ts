@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { packageLockExtractor } from './package-lock.js';
-import { briefs, extractFixture, only, purls } from './test-support/library.js';
+import { briefs, edges, extractFixture, only, purls } from './test-support/library.js';
 
 describe('package-lock.json', () => {
   it('wants package-lock.json and npm-shrinkwrap.json outside node_modules', () => {
@@ -81,6 +81,8 @@ describe('package-lock.json', () => {
         direct: true,
         dev: false,
         source: { path: 'package-lock.json', line: 5 },
+        id: 'node_modules/lib',
+        dependsOn: [],
       },
     ]);
   });
@@ -99,5 +101,70 @@ describe('package-lock.json', () => {
     });
     const r = packageLockExtractor.extract({ path: 'package-lock.json', text });
     expect(r.components.map((c) => `${c.name}@${c.version} ${c.direct} ${c.dev}`)).toEqual(['lodash@4.17.21 true false', 'lodash@3.10.1 true true']);
+  });
+
+  describe('dependency graph', () => {
+    it('v3: ids are install paths; children resolve nested first, then up the tree; links give no edge', () => {
+      const r = extractFixture(packageLockExtractor, 'npm-v3/package-lock.json.fixture', 'package-lock.json');
+      expect(only(r, 'debug')).toMatchObject({ id: 'node_modules/debug', dependsOn: ['node_modules/debug/node_modules/ms'] });
+      expect(only(r, 'ms', '2.0.0').id).toBe('node_modules/my-ms'); // the alias keeps its install path
+      expect(edges(r)).toEqual(['debug@4.3.4 > ms@2.1.2', 'is-odd@3.0.1 > is-number@6.0.0']);
+    });
+
+    it('v2 gives the same graph', () => {
+      const r = extractFixture(packageLockExtractor, 'npm-v2/package-lock.json.fixture', 'package-lock.json');
+      expect(edges(r).sort()).toEqual(['debug@4.3.4 > ms@2.1.2', 'is-odd@3.0.1 > is-number@6.0.0']);
+    });
+
+    it('v1: `requires` resolve through the nesting like Node, aliases by their key', () => {
+      const r = extractFixture(packageLockExtractor, 'npm-v1/package-lock.json.fixture', 'package-lock.json');
+      expect(edges(r)).toEqual(['debug@4.3.4 > ms@2.1.2', 'is-odd@3.0.1 > is-number@6.0.0']);
+      expect(only(r, 'ms', '2.1.2').id).toBe('node_modules/debug/node_modules/ms');
+    });
+
+    it('v3: optional and peer dependencies, scoped names, hoisting, cycles; missing optional entries dropped', () => {
+      const text = JSON.stringify({
+        lockfileVersion: 3,
+        packages: {
+          '': { name: 'root', dependencies: { express: '^4' }, devDependencies: { '@s/t': '1' } },
+          'node_modules/express': { version: '4.18.2', dependencies: { 'body-parser': '1', qs: '6' }, optionalDependencies: { fsevents: '2' } },
+          'node_modules/body-parser': { version: '1.20.1', dependencies: { qs: '6.11.0' }, peerDependencies: { express: '*' } },
+          'node_modules/body-parser/node_modules/qs': { version: '6.11.0' },
+          'node_modules/qs': { version: '6.11.2', dependencies: { 'side-channel': '1' } },
+          'node_modules/fsevents': { optional: true },
+          'node_modules/@s/t': { version: '1.0.0', dev: true, dependencies: { '@s/u': '1', qs: '6' } },
+          'node_modules/@s/u': { version: '1.0.0', dev: true, dependencies: { '@s/t': '1' } },
+        },
+      });
+      const r = packageLockExtractor.extract({ path: 'package-lock.json', text });
+      expect(r.errors).toEqual([]);
+      expect(edges(r)).toEqual([
+        'express@4.18.2 > body-parser@1.20.1',
+        'express@4.18.2 > qs@6.11.2', // hoisted copy; fsevents is not installed: no edge
+        'body-parser@1.20.1 > qs@6.11.0', // its own nested copy first
+        'body-parser@1.20.1 > express@4.18.2', // peer dependency; a cycle is kept as it is
+        '@s/t@1.0.0 > @s/u@1.0.0',
+        '@s/t@1.0.0 > qs@6.11.2',
+        '@s/u@1.0.0 > @s/t@1.0.0',
+      ]);
+    });
+
+    it('copies of one name and version merge: the children of both, pointing at the first id', () => {
+      const text = JSON.stringify({
+        lockfileVersion: 3,
+        packages: {
+          '': { dependencies: { a: '1', b: '1' } },
+          'node_modules/a': { version: '1.0.0', dependencies: { c: '1' } },
+          'node_modules/a/node_modules/c': { version: '1.0.0', dependencies: { d: '1' } },
+          'node_modules/b': { version: '1.0.0', dependencies: { c: '1' } },
+          'node_modules/b/node_modules/c': { version: '1.0.0', dependencies: { e: '1' } },
+          'node_modules/d': { version: '1.0.0' },
+          'node_modules/e': { version: '1.0.0' },
+        },
+      });
+      const r = packageLockExtractor.extract({ path: 'package-lock.json', text });
+      expect(only(r, 'c')).toMatchObject({ id: 'node_modules/a/node_modules/c', dependsOn: ['node_modules/d', 'node_modules/e'] });
+      expect(edges(r)).toEqual(['a@1.0.0 > c@1.0.0', 'c@1.0.0 > d@1.0.0', 'c@1.0.0 > e@1.0.0', 'b@1.0.0 > c@1.0.0']);
+    });
   });
 });

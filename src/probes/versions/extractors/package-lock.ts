@@ -11,6 +11,11 @@
  * record the root's declared dependencies, so `direct` is a lower bound: a top-level entry that no
  * installed package `requires` must have been declared by the root, and what a local package
  * (`file:` — a workspace) requires is declared by that workspace.
+ *
+ * Dependency graph: each component's `id` is its install path (`node_modules/a/node_modules/b`;
+ * v1 paths are built the same way from the nesting) and `dependsOn` the install paths its
+ * dependencies resolve to by Node's lookup — `dependencies`, `optionalDependencies` and
+ * `peerDependencies` in v2/v3, `requires` in v1.
  */
 import { z } from 'zod';
 import type { Extractor } from '../model.js';
@@ -46,6 +51,8 @@ const Lockfile = z.looseObject({
 });
 
 const DECLARING_FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'] as const;
+/** What an installed package depends on (its devDependencies are not installed). */
+const CHILD_FIELDS = ['dependencies', 'optionalDependencies', 'peerDependencies'] as const;
 const NM = 'node_modules/';
 
 function readPackages(c: Collector, json: JsonParseResult, packages: Record<string, unknown>): void {
@@ -74,6 +81,13 @@ function readPackages(c: Collector, json: JsonParseResult, packages: Record<stri
     const name = entry.name ?? key.slice(at + NM.length);
     const version = entry.version;
     if (version === undefined) continue; // an optional dependency not installed on this platform
+    const dependsOn: string[] = [];
+    for (const field of CHILD_FIELDS) {
+      for (const [dep] of entriesOf(entry[field])) {
+        const target = resolveFrom(entries, key, dep);
+        if (target !== undefined) dependsOn.push(target);
+      }
+    }
     c.library('npm', {
       name,
       version,
@@ -81,6 +95,8 @@ function readPackages(c: Collector, json: JsonParseResult, packages: Record<stri
       dev: entry.dev === true,
       line: json.keyLine(packages, key),
       purl: looksLikeVersion(version) ? undefined : null,
+      id: key,
+      dependsOn,
     });
   }
 }
@@ -98,28 +114,51 @@ function resolveFrom(entries: Map<string, unknown>, from: string, name: string):
   return undefined;
 }
 
+/** One level of v1 nesting: the `dependencies` of the root or of a package, and where it is installed. */
+interface V1Scope {
+  deps: Record<string, unknown>;
+  /** Install path prefix of the packages in it (`''`, `node_modules/a/`). */
+  prefix: string;
+  parent: V1Scope | null;
+}
+
 function readV1(c: Collector, json: JsonParseResult, top: Record<string, unknown>): void {
   type Entry = z.infer<typeof V1Entry>;
   // Names that installed packages require, and names that local packages (workspaces, `file:`
   // dependencies, which v1 lists among the others) declare.
   const required = new Set<string>();
   const declaredByLocal = new Set<string>();
-  const found: { name: string; entry: Entry; line: number | undefined; depth: number }[] = [];
-  const stack: { deps: Record<string, unknown>; depth: number }[] = [{ deps: top, depth: 0 }];
+  const found: { name: string; entry: Entry; line: number | undefined; depth: number; id: string; dependsOn: string[] }[] = [];
+  const stack: { scope: V1Scope; depth: number }[] = [{ scope: { deps: top, prefix: '', parent: null }, depth: 0 }];
   while (stack.length > 0) {
-    const { deps, depth } = stack.pop() as { deps: Record<string, unknown>; depth: number };
+    const { scope, depth } = stack.pop() as { scope: V1Scope; depth: number };
+    const { deps } = scope;
     for (const [name, raw] of Object.entries(deps)) {
       const line = json.keyLine(deps, name);
       const entry = validate(c, V1Entry, raw, () => `dependencies[${snippet(name)}]`, line);
       if (entry === undefined) continue;
-      found.push({ name, entry, line, depth });
+      const id = `${scope.prefix}${NM}${name}`;
+      // Node's lookup: the package's own nested dependencies, then its siblings, then up.
+      const nested: V1Scope | null = entry.dependencies !== undefined ? { deps: entry.dependencies, prefix: `${id}/`, parent: scope } : null;
+      const dependsOn: string[] = [];
+      found.push({ name, entry, line, depth, id, dependsOn });
       const local = entry.version !== undefined && /^(file|link):/.test(entry.version);
-      if (isRecord(entry.requires)) for (const r of Object.keys(entry.requires)) (local ? declaredByLocal : required).add(r);
-      if (entry.dependencies !== undefined && depth < 200) stack.push({ deps: entry.dependencies, depth: depth + 1 });
+      if (isRecord(entry.requires)) {
+        for (const r of Object.keys(entry.requires)) {
+          (local ? declaredByLocal : required).add(r);
+          for (let s: V1Scope | null = nested ?? scope; s !== null; s = s.parent) {
+            if (Object.hasOwn(s.deps, r)) {
+              dependsOn.push(`${s.prefix}${NM}${r}`);
+              break;
+            }
+          }
+        }
+      }
+      if (nested !== null && depth < 200) stack.push({ scope: nested, depth: depth + 1 });
     }
   }
   found.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
-  for (const { name: key, entry, line, depth } of found) {
+  for (const { name: key, entry, line, depth, id, dependsOn } of found) {
     const raw = entry.version;
     if (raw === undefined || raw.startsWith('file:') || raw.startsWith('link:')) continue;
     let name = key;
@@ -146,6 +185,8 @@ function readV1(c: Collector, json: JsonParseResult, top: Record<string, unknown
       dev: entry.dev === true,
       line,
       purl: registry ? undefined : null,
+      id,
+      dependsOn,
     });
   }
 }

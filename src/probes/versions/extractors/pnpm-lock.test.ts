@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { parseLockYaml } from './library-yaml.js';
 import { pnpmLockExtractor } from './pnpm-lock.js';
-import { briefs, extractFixture, fixture, only } from './test-support/library.js';
+import { briefs, edges, extractFixture, fixture, only } from './test-support/library.js';
 
 describe('pnpm-lock.yaml', () => {
   it('wants pnpm-lock.yaml outside node_modules', () => {
@@ -98,6 +98,86 @@ describe('pnpm-lock.yaml', () => {
     const r = pnpmLockExtractor.extract({ path: 'pnpm-lock.yaml', text });
     expect(r.errors).toEqual([]);
     expect(briefs(r)).toEqual(['a@1.0.0 direct :15']);
+  });
+});
+
+describe('pnpm-lock.yaml dependency graph', () => {
+  it('v9: from snapshots; peer variants by their package; aliases by the real package', () => {
+    const r = extractFixture(pnpmLockExtractor, 'pnpm-v9/pnpm-lock.yaml.fixture', 'pnpm-lock.yaml');
+    expect(only(r, 'react-dom')).toMatchObject({ id: 'react-dom@18.2.0', dependsOn: ['loose-envify@1.4.0', 'react@18.2.0', 'scheduler@0.23.0'] });
+    expect(edges(r)).toEqual([
+      'ansi-styles@4.3.0 > color-convert@2.0.1',
+      'chalk@4.1.2 > ansi-styles@4.3.0',
+      'chalk@4.1.2 > supports-color@7.2.0',
+      'color-convert@2.0.1 > color-name@1.1.4',
+      'debug@4.3.4 > ms@2.1.2',
+      'is-odd@3.0.1 > is-number@6.0.0',
+      'loose-envify@1.4.0 > js-tokens@4.0.0',
+      'react-dom@18.2.0 > loose-envify@1.4.0',
+      'react-dom@18.2.0 > react@18.2.0',
+      'react-dom@18.2.0 > scheduler@0.23.0',
+      'react@18.2.0 > loose-envify@1.4.0',
+      'scheduler@0.23.0 > loose-envify@1.4.0',
+      'supports-color@7.2.0 > has-flag@4.0.0',
+    ]);
+  });
+
+  it('v6: from the packages entries, /name@version ids', () => {
+    const r = extractFixture(pnpmLockExtractor, 'pnpm-v6/pnpm-lock.yaml.fixture', 'pnpm-lock.yaml');
+    expect(only(r, 'debug')).toMatchObject({ id: '/debug@4.3.4', dependsOn: ['/ms@2.1.2'] });
+    expect(edges(r)).toEqual([
+      'debug@4.3.4 > ms@2.1.2',
+      'loose-envify@1.4.0 > js-tokens@4.0.0',
+      'react-dom@18.2.0 > loose-envify@1.4.0',
+      'react-dom@18.2.0 > react@18.2.0',
+      'react-dom@18.2.0 > scheduler@0.23.0',
+      'react@18.2.0 > loose-envify@1.4.0',
+      'scheduler@0.23.0 > loose-envify@1.4.0',
+    ]);
+  });
+
+  it('v5: /name/version ids, peer suffixes stripped', () => {
+    const r = extractFixture(pnpmLockExtractor, 'pnpm-v5/pnpm-lock.yaml.fixture', 'pnpm-lock.yaml');
+    expect(only(r, 'react-dom')).toMatchObject({ id: '/react-dom/18.2.0', dependsOn: ['/loose-envify/1.4.0', '/react/18.2.0', '/scheduler/0.23.0'] });
+    expect(edges(r)).toContain('debug@4.3.4 > ms@2.1.2');
+  });
+
+  it('v9: optional dependencies, two peer variants merged, cycles, links dropped', () => {
+    const text = [
+      "lockfileVersion: '9.0'",
+      'importers:',
+      '  .:',
+      '    dependencies:',
+      '      a:',
+      '        specifier: ^1',
+      '        version: 1.0.0(p@1.0.0)',
+      'packages:',
+      '  a@1.0.0:',
+      '    resolution: {integrity: sha512-a}',
+      '  b@2.0.0:',
+      '    resolution: {integrity: sha512-b}',
+      '  c@3.0.0:',
+      '    resolution: {integrity: sha512-c}',
+      '  p@1.0.0:',
+      '    resolution: {integrity: sha512-p}',
+      'snapshots:',
+      '  a@1.0.0(p@1.0.0):',
+      '    dependencies:',
+      '      b: 2.0.0',
+      '      local: link:../local',
+      '  a@1.0.0(p@2.0.0):',
+      '    optionalDependencies:',
+      '      c: 3.0.0',
+      '  b@2.0.0:',
+      '    dependencies:',
+      '      a: 1.0.0(p@1.0.0)',
+      '  c@3.0.0: {}',
+      '  p@1.0.0: {}',
+      '',
+    ].join('\n');
+    const r = pnpmLockExtractor.extract({ path: 'pnpm-lock.yaml', text });
+    expect(r.errors).toEqual([]);
+    expect(edges(r)).toEqual(['a@1.0.0 > b@2.0.0', 'a@1.0.0 > c@3.0.0', 'b@2.0.0 > a@1.0.0']);
   });
 });
 

@@ -10,6 +10,11 @@
  * resolve to. Dev: v5/v6 record `dev: true` on dev-only packages; v9 does not, so a package is dev
  * when it is reachable from the importers' devDependencies and not from their dependencies or
  * optionalDependencies, following `snapshots:`.
+ *
+ * Dependency graph: a component's `id` is its package key without peer suffixes (`debug@4.3.4`,
+ * v6 `/debug@4.3.4`, v5 `/debug/4.3.4`) and `dependsOn` the packages its `dependencies` and
+ * `optionalDependencies` point to — in `snapshots:` for v9 (every peer variant of a package
+ * counts), in the `packages:` entries before.
  */
 import type { Extractor } from '../model.js';
 import { outsideNodeModules } from './library-npm.js';
@@ -141,6 +146,23 @@ function read(c: Collector): void {
     devReach = walk(devRoots);
   }
 
+  // Children of each package identity: v9 lists them in snapshots, earlier versions in packages.
+  const children = new Map<string, Set<string>>();
+  for (const [key, entry] of Object.entries(format === 9 ? snapshots : pkgs)) {
+    if (!isRecord(entry)) continue;
+    const identity = stripPeers(key, format);
+    let set = children.get(identity);
+    for (const group of ['dependencies', 'optionalDependencies']) {
+      for (const [name, v] of entriesOf(entry[group])) {
+        const ref = asString(v);
+        const child = ref !== undefined ? depKey(name, ref, format) : null;
+        if (child === null) continue;
+        if (set === undefined) children.set(identity, (set = new Set()));
+        set.add(stripPeers(child, format));
+      }
+    }
+  }
+
   for (const [key, entry] of Object.entries(pkgs)) {
     const line = parsed.keyLine(pkgs, key);
     if (!isRecord(entry)) {
@@ -167,6 +189,8 @@ function read(c: Collector): void {
       dev,
       line,
       purl: registry ? undefined : null,
+      id: identity,
+      dependsOn: [...(children.get(identity) ?? [])],
     });
   }
 }

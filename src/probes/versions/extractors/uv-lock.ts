@@ -6,6 +6,10 @@
  * `editable` or `virtual` sources. Direct: the members' `dependencies`, `optional-dependencies`
  * and `dev-dependencies` (dependency groups). Dev: reachable from the members' dependency groups
  * and not from their dependencies or optional dependencies (extras followed).
+ *
+ * Dependency graph: a component's `id` is `name@version` (PEP 503 name) and `dependsOn` the
+ * packages its `dependencies` point to, plus its `optional-dependencies` of the extras some
+ * locked package asks of it (`{ name = "requests", extra = ["socks"] }`).
  */
 import { z } from 'zod';
 import type { Extractor } from '../model.js';
@@ -95,9 +99,28 @@ export const uvLockExtractor: Extractor = {
     const prod = walk(prodRoots);
     const dev = walk(devRoots);
 
+    // Extras asked of each package by any locked package.
+    const asked = new Map<number, Set<string>>();
+    for (const { p } of packages) {
+      const all = [...(p.dependencies ?? []), ...Object.values(p['optional-dependencies'] ?? {}).flat(), ...Object.values(p['dev-dependencies'] ?? {}).flat()];
+      for (const d of all) {
+        for (const t of targets(d)) {
+          if (t.extras.length === 0) continue;
+          const set = asked.get(t.index) ?? new Set<string>();
+          for (const e of t.extras) set.add(e);
+          asked.set(t.index, set);
+        }
+      }
+    }
+    const idOf = (p: Pkg): string => (p.version !== undefined ? `${pep503(p.name)}@${p.version}` : pep503(p.name));
+
     for (const { p, line, index } of packages) {
       if (isMember(p) || isLocal(p)) continue;
       const registry = p.source === undefined || 'registry' in p.source;
+      const deps = [...(p.dependencies ?? [])];
+      for (const extra of asked.get(index) ?? []) deps.push(...(p['optional-dependencies']?.[extra] ?? []));
+      const dependsOn: string[] = [];
+      for (const d of deps) for (const t of targets(d)) if (packages[t.index] !== undefined) dependsOn.push(idOf((packages[t.index] as { p: Pkg }).p));
       c.library('pypi', {
         name: pep503(p.name),
         version: p.version ?? null,
@@ -105,6 +128,8 @@ export const uvLockExtractor: Extractor = {
         dev: !prod.has(index) && dev.has(index),
         line,
         purl: registry ? undefined : null,
+        id: idOf(p),
+        dependsOn,
       });
     }
   }),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { yarnLockExtractor } from './yarn-lock.js';
-import { briefs, extractFixture, only } from './test-support/library.js';
+import { briefs, edges, extractFixture, only } from './test-support/library.js';
 
 describe('yarn.lock', () => {
   it('wants yarn.lock outside node_modules', () => {
@@ -59,5 +59,55 @@ describe('yarn.lock', () => {
     const r = yarnLockExtractor.extract({ path: 'yarn.lock', text });
     expect(r.errors).toEqual([{ message: 'unterminated quoted string', line: 3 }]);
     expect(briefs(r)).toEqual(['b@2.0.0 direct :6']);
+  });
+
+  describe('dependency graph', () => {
+    it('v1: ids are the first descriptor; dependencies resolve through every descriptor of a block', () => {
+      const r = extractFixture(yarnLockExtractor, 'yarn-v1/yarn.lock.fixture', 'yarn.lock');
+      expect(only(r, 'debug')).toMatchObject({ id: 'debug@4.3.4', dependsOn: ['ms@2.1.2'] });
+      expect(edges(r)).toEqual(['debug@4.3.4 > ms@2.1.2', 'is-odd@3.0.1 > is-number@6.0.0']); // the local util block gives no edge
+    });
+
+    it('v1: aliases, optional dependencies, unresolved names dropped, cycles kept', () => {
+      const text = [
+        '# yarn lockfile v1',
+        '',
+        'a@^1.0.0, a@^1.1.0:',
+        '  version "1.1.0"',
+        '  dependencies:',
+        '    b "~2.0.0"',
+        '    my-c "npm:c@3.0.0"',
+        '    missing "^9"',
+        '  optionalDependencies:',
+        '    "@s/d" "^4"',
+        '',
+        'b@~2.0.0:',
+        '  version "2.0.1"',
+        '  dependencies:',
+        '    a "^1.1.0"',
+        '',
+        '"my-c@npm:c@3.0.0":',
+        '  version "3.0.0"',
+        '',
+        '"@s/d@^4":',
+        '  version "4.0.0"',
+        '',
+      ].join('\n');
+      const r = yarnLockExtractor.extract({ path: 'yarn.lock', text });
+      expect(r.errors).toEqual([]);
+      expect(edges(r)).toEqual(['a@1.1.0 > b@2.0.1', 'a@1.1.0 > c@3.0.0', 'a@1.1.0 > @s/d@4.0.0', 'b@2.0.1 > a@1.1.0']);
+    });
+
+    it('berry: `npm:` ranges, aliases, the patched copy merged with the original; workspaces and links give no edge', () => {
+      const r = extractFixture(yarnLockExtractor, 'yarn-berry/yarn.lock.fixture', 'yarn.lock');
+      expect(only(r, 'debug')).toMatchObject({ id: 'debug@npm:4.3.4', dependsOn: ['ms@npm:2.1.2'] });
+      expect(only(r, 'resolve')).toMatchObject({ id: 'resolve@npm:1.22.8', dependsOn: [] }); // its dependencies are not in the fixture
+      expect(edges(r)).toEqual(['debug@4.3.4 > ms@2.1.2', 'is-odd@3.0.1 > is-number@6.0.0']);
+    });
+
+    it('berry 3: ranges without the npm: prefix', () => {
+      const r = extractFixture(yarnLockExtractor, 'yarn-berry-v3/yarn.lock.fixture', 'yarn.lock');
+      expect(edges(r)).toEqual(['debug@4.3.4 > ms@2.1.2']);
+    });
   });
 });

@@ -12,6 +12,10 @@
  * workspace entries depend on; in v1 (which has no root entry) a lower bound — a block that no
  * other block depends on must be a declared dependency of the project, and so is what a local
  * (`file:`/`link:`) block depends on.
+ *
+ * Dependency graph: a component's `id` is the first descriptor of its block (`debug@^4.3.1`,
+ * berry `debug@npm:^4.3.1`), and `dependsOn` the blocks its `dependencies` and
+ * `optionalDependencies` (`name: range`) resolve to through the descriptors.
  */
 import type { Extractor } from '../model.js';
 import { isNonRegistryRange, outsideNodeModules } from './library-npm.js';
@@ -162,6 +166,8 @@ function v1Descriptor(key: string): { name: string; range: string } | null {
 
 function readV1(c: Collector): void {
   const blocks = parseV1(c);
+  const byDescriptor = new Map<string, V1Block>();
+  for (const b of blocks) for (const k of b.keys) if (!byDescriptor.has(k)) byDescriptor.set(k, b);
   // Descriptors that installed packages depend on, and those that local packages (`file:`,
   // `link:` — workspaces and the like) declare.
   const required = new Set<string>();
@@ -187,6 +193,13 @@ function readV1(c: Collector): void {
       continue;
     }
     const registry = !isNonRegistryRange(d.range) && looksLikeVersion(version);
+    const dependsOn: string[] = [];
+    for (const group of ['dependencies', 'optionalDependencies']) {
+      for (const [name, range] of Object.entries(b.nested[group] ?? {})) {
+        const target = byDescriptor.get(`${name}@${range}`)?.keys[0];
+        if (target !== undefined) dependsOn.push(target);
+      }
+    }
     c.library('npm', {
       name: d.name,
       version,
@@ -194,6 +207,7 @@ function readV1(c: Collector): void {
       dev: false,
       line: b.line,
       purl: registry ? undefined : null,
+      ...(first !== undefined ? { id: first, dependsOn } : {}),
     });
   }
 }
@@ -279,14 +293,29 @@ function readBerry(c: Collector): void {
       }
     }
   }
+  /** A block's id: its first descriptor. */
+  const idOf = (key: string): string => {
+    const comma = key.indexOf(',');
+    return (comma < 0 ? key : key.slice(0, comma)).trim();
+  };
   for (const { key, entry, res } of entries) {
     if (res === null || res.kind === 'workspace' || res.kind === 'local') continue;
     const line = parsed.keyLine(root, key);
+    const dependsOn: string[] = [];
+    for (const group of ['dependencies', 'optionalDependencies']) {
+      for (const [dep, rangeRaw] of entriesOf(entry[group])) {
+        const range = asString(rangeRaw);
+        if (range === undefined) continue;
+        const target = byDescriptor.get(`${dep}@${range}`) ?? byDescriptor.get(`${dep}@npm:${range}`);
+        if (target !== undefined) dependsOn.push(idOf(target));
+      }
+    }
+    const graph = { id: idOf(key), dependsOn };
     if (res.kind === 'npm') {
-      c.library('npm', { name: res.name, version: res.version, direct: direct.has(key), dev: false, line });
+      c.library('npm', { name: res.name, version: res.version, direct: direct.has(key), dev: false, line, ...graph });
     } else if (res.kind === 'other') {
       const version = asString(entry['version']) ?? null;
-      c.library('npm', { name: res.name, version, direct: direct.has(key), dev: false, line, purl: null });
+      c.library('npm', { name: res.name, version, direct: direct.has(key), dev: false, line, purl: null, ...graph });
     }
   }
 }

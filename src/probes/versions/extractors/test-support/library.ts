@@ -43,3 +43,28 @@ export function only(result: ExtractResult, name: string, version?: string | nul
   expect(found, `${name}@${version ?? '*'}`).toHaveLength(1);
   return found[0] as Component;
 }
+
+/**
+ * The file's dependency graph as `name@version > name@version` lines (component order, then the
+ * order of `dependsOn`), after checking that ids are unique and that every `dependsOn` names one.
+ */
+export function edges(result: ExtractResult): string[] {
+  const byId = new Map<string, Component>();
+  for (const c of result.components) {
+    if (c.id === undefined) continue;
+    expect(byId.has(c.id), `duplicate id ${c.id}`).toBe(false);
+    expect(c.dependsOn, `dependsOn of ${c.id}`).toBeDefined();
+    byId.set(c.id, c);
+  }
+  const label = (c: Component): string => `${c.name}@${c.version ?? '-'}`;
+  const out: string[] = [];
+  for (const c of result.components) {
+    for (const id of c.dependsOn ?? []) {
+      const target = byId.get(id);
+      expect(target, `${c.id} depends on unknown id ${id}`).toBeDefined();
+      expect(id, 'no self reference').not.toBe(c.id);
+      if (target !== undefined) out.push(`${label(c)} > ${label(target)}`);
+    }
+  }
+  return out;
+}
