@@ -5,10 +5,12 @@
 import type { AnyProbe } from '../core/probe.js';
 import { todoProbe } from './todo/index.js';
 import { versionsProbe } from './versions/index.js';
+import { vulnsProbe } from './vulns/index.js';
 
 export const probeRegistry = {
   todo: todoProbe,
   versions: versionsProbe,
+  vulns: vulnsProbe,
 } as const satisfies Record<string, AnyProbe>;
 
 export type ProbeId = keyof typeof probeRegistry;
