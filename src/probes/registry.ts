@@ -3,6 +3,7 @@
  * meta-test (registry.test.ts) keeps this map and the folders in step.
  */
 import type { AnyProbe } from '../core/probe.js';
+import { supplyChainProbe } from './supply-chain/index.js';
 import { todoProbe } from './todo/index.js';
 import { versionsProbe } from './versions/index.js';
 import { vulnsProbe } from './vulns/index.js';
@@ -11,6 +12,7 @@ export const probeRegistry = {
   todo: todoProbe,
   versions: versionsProbe,
   vulns: vulnsProbe,
+  'supply-chain': supplyChainProbe,
 } as const satisfies Record<string, AnyProbe>;
 
 export type ProbeId = keyof typeof probeRegistry;

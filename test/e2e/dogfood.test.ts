@@ -22,8 +22,11 @@ describe('dogfood', () => {
       expect(open.map((f) => `${f.title} @ ${JSON.stringify(f.location)}`)).toEqual([]);
       const probes = json.snapshots[0]!.probes;
       expect(probes.find((p) => p.id === 'todo')!.status).toBe('ok');
-      // The only thing the versions probe may miss offline is the registries' answers.
+      // Offline, the only things missing are the registries' answers and the advisories (no
+      // database is imported in a fresh checkout); everything else is read in full.
       expect(probes.find((p) => p.id === 'versions')!.errors.map((e) => e.code)).toEqual(['registry-offline']);
+      expect(probes.find((p) => p.id === 'vulns')!.errors.map((e) => e.code)).toEqual(['osv-no-source']);
+      expect(probes.find((p) => p.id === 'supply-chain')!).toMatchObject({ status: 'ok', errors: [] });
       expect(result.code).toBe(0);
       expect((await runCli(['report', '--db', `${db.dir}/dogfood.db`, '--fail-on', 'low'], { cwd: ROOT })).code).toBe(0);
     } finally {

@@ -74,12 +74,12 @@ export const vulnsProbe: Probe<VulnsConfig> = {
       const stats = database.stats();
       const imported = Object.keys(stats.coverage).length > 0;
       const sources: AdvisorySource[] = [];
-      if (ctx.offline || imported) sources.push(localSource(database, { name: 'local advisory database' }));
+      if (imported) sources.push(localSource(database, { name: 'local advisory database' }));
       if (!ctx.offline) {
         if (config.osvApi) sources.push(osvApiSource({ baseUrl: config.osvApiUrl, database }));
         if (config.npmAdvisories) sources.push(npmBulkSource({ baseUrl: config.npmRegistryUrl }));
       }
-      if (sources.length === 0 || (ctx.offline && !imported)) {
+      if (sources.length === 0) {
         errors.push({
           message: ctx.offline
             ? 'offline and no advisory database imported: run `prodeng data import-osv PATH` with OSV all.zip files; vulnerabilities are unknown'
