@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import type { ResolvedSystem } from '../config/load.js';
+import type { ResolvedConfig, ResolvedSystem } from '../config/load.js';
+import { endpointUrlSchema } from '../config/schema.js';
 import { observe } from '../core/engine.js';
 import { SEVERITIES, type Severity } from '../core/model.js';
 import { buildReport } from '../core/report-builder.js';
@@ -27,8 +28,10 @@ export const observeSpec = {
   summary:
     'Observe every system in the config, or the given directories, record one snapshot per system, and print its report with the ranked backlog.',
   usage: 'prodeng observe [TARGET...] [options]',
-  details: `TARGET is a directory (a repository system named after its folder). Without targets and
-without systems in the config, the current directory is observed.
+  details: `TARGET is a directory (a repository system named after its folder) or an endpoint URL
+(https://host[:port][/path] or tls://host:port; a system named after host:port, observed by the
+tls and http probes). Without targets and without systems in the config, the current directory
+is observed.
 
 Exit codes: 0 ok · 1 --fail-on threshold met · 2 usage or configuration error ·
 3 database error · 4 output could not be written · 130 interrupted.`,
@@ -55,10 +58,10 @@ export const observeCommand = defineCommand(observeSpec, async ({ options, posit
 
   const systems: ResolvedSystem[] =
     positionals.length > 0
-      ? positionals.map((target) => targetSystem(target, io, config.systemFor))
+      ? positionals.map((target) => targetSystem(target, io, config))
       : config.systems.length > 0
         ? config.systems
-        : [targetSystem('.', io, config.systemFor)];
+        : [targetSystem('.', io, config)];
   for (const system of systems) checkSources(system, config.file);
   if (options.host) {
     for (const system of systems) system.sources = { ...system.sources, hosts: [...new Set([...(system.sources.hosts ?? []), 'local'])] };
@@ -128,10 +131,13 @@ function selectProbes(ids: readonly string[] | undefined): Set<string> | undefin
   return new Set(ids);
 }
 
-function targetSystem(target: string, io: Io, systemFor: (name: string, repo: string) => ResolvedSystem): ResolvedSystem {
+function targetSystem(target: string, io: Io, config: ResolvedConfig): ResolvedSystem {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) {
-    throw new UsageError(`${target}: no probe observes URLs yet; give a directory`);
+    const parsed = endpointUrlSchema.safeParse(target);
+    if (!parsed.success) throw new UsageError(`${target}: ${parsed.error.issues[0]?.message ?? 'not an endpoint URL'}`);
+    return config.endpointSystem(target);
   }
+  const systemFor = config.systemFor;
   const path = resolve(io.cwd, target);
   let isDir = false;
   try {

@@ -124,3 +124,24 @@ describe('parseConfig', () => {
     );
   });
 });
+
+describe('endpoints', () => {
+  it('accept URL strings and objects with an SNI name, and reject other schemes', () => {
+    const config = parseConfig(
+      'systems:\n  - name: web\n    endpoints:\n      - https://127.0.0.1:8443/health\n      - url: tls://10.0.0.5:5432\n        sni: db.internal\n',
+      '/w/prodeng.yml',
+      [fakeProbe],
+    );
+    expect(config.systems[0]!.sources.endpoints).toEqual([{ url: 'https://127.0.0.1:8443/health' }, { url: 'tls://10.0.0.5:5432', sni: 'db.internal' }]);
+    const [issue] = issuesOf('systems:\n  - name: web\n    endpoints: [ftp://example.com]\n');
+    expect(issue).toMatchObject({ key: 'systems[0].endpoints[0]', line: 3 });
+    expect(issue!.message).toContain('expected an https://host[:port][/path]');
+    expect(issuesOf('systems:\n  - name: web\n    endpoints: ["tls://example.com"]\n')[0]!.message).toContain('tls://host:port');
+  });
+
+  it('give an endpoint target on the command line the system that lists it, or its own', () => {
+    const config = parseConfig('systems:\n  - name: web\n    endpoints: [https://shop.example:8443]\n', '/w/prodeng.yml', [fakeProbe]);
+    expect(config.endpointSystem('https://shop.example:8443').name).toBe('web');
+    expect(config.endpointSystem('https://127.0.0.1:9443/x')).toMatchObject({ name: '127.0.0.1:9443', sources: { endpoints: [{ url: 'https://127.0.0.1:9443/x' }] } });
+  });
+});

@@ -54,6 +54,8 @@ export interface ResolvedConfig {
   timeoutMs: number;
   /** Resolves settings for a system that is not in the file (a TARGET on the command line). */
   systemFor(name: string, repo: string): ResolvedSystem;
+  /** Settings for an endpoint given on the command line: the configured system that lists it, or a new one. */
+  endpointSystem(url: string): ResolvedSystem;
 }
 
 type Path = readonly PropertyKey[];
@@ -170,7 +172,11 @@ export function parseConfig(
     const repo = system.repo === undefined ? undefined : resolve(baseDir, system.repo);
     return {
       name: system.name,
-      sources: { ...(repo === undefined ? {} : { repo }), ...(system.hosts ? { hosts: [...system.hosts] } : {}) },
+      sources: {
+        ...(repo === undefined ? {} : { repo }),
+        ...(system.hosts ? { hosts: [...system.hosts] } : {}),
+        ...(system.endpoints ? { endpoints: system.endpoints.map((e) => (typeof e === 'string' ? { url: e } : e)) } : {}),
+      },
       probes: resolveProbes(system.probes, ['systems', index, 'probes']),
       ignores: [...globalIgnores, ...locatedIgnores(system.ignore, ['systems', index, 'ignore'])],
     };
@@ -187,6 +193,13 @@ export function parseConfig(
       systems.find((system) => system.sources.repo === repo) ?? {
         name,
         sources: { repo },
+        probes: defaults,
+        ignores: globalIgnores,
+      },
+    endpointSystem: (url) =>
+      systems.find((system) => system.sources.endpoints?.some((endpoint) => endpoint.url === url)) ?? {
+        name: new URL(url).host,
+        sources: { endpoints: [{ url }] },
         probes: defaults,
         ignores: globalIgnores,
       },

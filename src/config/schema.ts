@@ -37,6 +37,21 @@ export const ignoreEntrySchema = z
   });
 export type IgnoreEntry = z.infer<typeof ignoreEntrySchema>;
 
+/** `https://host:8443/health`, `tls://db.internal:5432` — what the tls and http probes may contact. */
+export const endpointUrlSchema = z.string().refine((value) => {
+  try {
+    const url = new URL(value);
+    return ['https:', 'http:', 'tls:'].includes(url.protocol) && url.hostname !== '' && (url.protocol !== 'tls:' || url.port !== '');
+  } catch {
+    return false;
+  }
+}, 'expected an https://host[:port][/path], http://… or tls://host:port URL');
+
+export const endpointSchema = z.union([
+  endpointUrlSchema,
+  z.object({ url: endpointUrlSchema, sni: z.string().min(1).max(253).optional() }).strict(),
+]);
+
 export const systemSchema = z
   .object({
     name: z
@@ -49,6 +64,7 @@ export const systemSchema = z
     hosts: z
       .array(z.literal('local', { error: 'only "local" (the machine prodeng runs on) can be observed so far' }))
       .optional(),
+    endpoints: z.array(endpointSchema).optional(),
     probes: probeSettingsSchema.optional(),
     ignore: z.array(ignoreEntrySchema).optional(),
   })

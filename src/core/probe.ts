@@ -19,6 +19,16 @@ export interface SystemSources {
   repo?: string;
   /** Hosts whose installed software is observed; `local` is the machine prodeng runs on. */
   hosts?: string[];
+  /**
+   * Network endpoints: `https://host[:port][/path]`, `http://…`, or `tls://host:port`, with an
+   * optional server name for SNI (when the URL names an address). Only these are contacted.
+   */
+  endpoints?: Endpoint[];
+}
+
+export interface Endpoint {
+  url: string;
+  sni?: string;
 }
 
 export interface SystemSpec {
