@@ -3,6 +3,7 @@
  * meta-test (registry.test.ts) keeps this map and the folders in step.
  */
 import type { AnyProbe } from '../core/probe.js';
+import { httpProbe } from './http/index.js';
 import { supplyChainProbe } from './supply-chain/index.js';
 import { todoProbe } from './todo/index.js';
 import { versionsProbe } from './versions/index.js';
@@ -13,6 +14,7 @@ export const probeRegistry = {
   versions: versionsProbe,
   vulns: vulnsProbe,
   'supply-chain': supplyChainProbe,
+  http: httpProbe,
 } as const satisfies Record<string, AnyProbe>;
 
 export type ProbeId = keyof typeof probeRegistry;
