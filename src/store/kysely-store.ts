@@ -3,7 +3,8 @@
  * SQLite (`node:sqlite`) or PostgreSQL (`pg`). What differs between the two — opening, column
  * types, error codes — is handed in as a {@link StoreBackend}.
  */
-import type { Kysely, Transaction } from 'kysely';
+import { createHash } from 'node:crypto';
+import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import { z } from 'zod';
 import { reconcile, type PriorFinding } from '../core/lifecycle.js';
 import type { FindingStatus, MetricRecord, ProbeRunRecord, ProbeRunStatus, SnapshotRecord } from '../core/model.js';
@@ -32,8 +33,22 @@ import {
 import { StoreError } from './errors.js';
 import { SNAPSHOT_ID_CHARS, SNAPSHOT_ID_LENGTH, newSnapshotId } from './ids.js';
 import { migrateToLatest, type StoreDialect } from './migrations/index.js';
-import type { Database, FindingsTable } from './schema.js';
-import type { MetricPoint, SnapshotInput, Store, StoredFinding, SystemSummary } from './store.js';
+import type { Database, FindingsTable, TestRunsTable } from './schema.js';
+import type {
+  MetricPoint,
+  SnapshotInput,
+  Store,
+  StoredFinding,
+  SystemSummary,
+  TestCaseHistory,
+  TestHistory,
+  TestHistoryOptions,
+  TestResultInput,
+  TestRunInput,
+  TestRunRecorded,
+  TestRunSummary,
+  TestStatus,
+} from './store.js';
 
 export interface StoreBackend {
   dialect: StoreDialect;
@@ -53,6 +68,106 @@ const FINDINGS_CHUNK = 400;
 const METRICS_CHUNK = 1000;
 const PROBES_CHUNK = 1000;
 const IDS_CHUNK = 1000;
+
+/**
+ * Test results per INSERT: 7 columns, so 14,000 parameters (SQLite allows 32,766). Every full
+ * chunk has the same SQL text, so SQLite's statement cache reuses one prepared statement.
+ */
+const TEST_RESULTS_CHUNK = 1000;
+const TEST_RESULT_COLUMNS = ['run_id', 'ordinal', 'test_case_id', 'status', 'duration_seconds', 'message', 'retries'] as const;
+type TestResultRow = Record<(typeof TEST_RESULT_COLUMNS)[number], string | number | null>;
+/** Test keys per lookup (`test_key in (…)`) and test cases per INSERT (6 columns). */
+const TEST_KEYS_CHUNK = 1000;
+/** Test keys remembered per recording (key → test case id); beyond it the cache starts over. */
+const TEST_KEY_CACHE = 200_000;
+export const MAX_TEST_KEY_LENGTH = 512;
+export const TEST_STATUSES = ['passed', 'failed', 'error', 'skipped', 'flaky'] as const satisfies readonly TestStatus[];
+const TEST_STATUS_SET: ReadonlySet<string> = new Set(TEST_STATUSES);
+
+/** The key of a test run: 24 hex characters of SHA-256 over (system, run id, attempt). */
+export function testRunKey(system: string, runId: string, attempt: number): string {
+  return createHash('sha256').update(`${system}\0${runId}\0${attempt}`).digest('hex').slice(0, 24);
+}
+
+/** As in codec.ts: PostgreSQL text cannot hold NUL, so both backends store U+FFFD. */
+function withoutNul(value: string): string {
+  return value.includes('\0') ? value.replaceAll('\0', '\uFFFD') : value;
+}
+const testText = z.string().transform(withoutNul);
+const testName = testText.pipe(z.string().min(1));
+const testTime = z.string().transform((value, context) => {
+  const time = Date.parse(value);
+  if (Number.isNaN(time)) {
+    context.addIssue({ code: 'custom', message: `not an ISO-8601 time: ${JSON.stringify(value)}` });
+    return z.NEVER;
+  }
+  return new Date(time).toISOString();
+});
+const testRunHeaderSchema = z.object({
+  system: testName,
+  runId: testName,
+  attempt: z.number().int().positive().max(2_147_483_647).optional(),
+  commit: testText.nullable().optional(),
+  branch: testText.nullable().optional(),
+  at: testTime,
+  source: testName,
+});
+type TestRunHeader = z.infer<typeof testRunHeaderSchema>;
+
+interface CheckedTestResult {
+  key: string;
+  suite: string;
+  classname: string;
+  name: string;
+  file: string | null;
+  status: TestStatus;
+  durationSeconds: number | null;
+  message: string | null;
+  retries: number;
+}
+
+/**
+ * Checks one result by hand (zod per row would cost more than the insert for a million rows).
+ * Throws a TypeError naming the result; the transaction then rolls back.
+ */
+function checkTestResult(raw: unknown, index: number): CheckedTestResult {
+  const fail = (what: string): never => {
+    const key = (raw as { key?: unknown } | null)?.key;
+    const which = typeof key === 'string' ? ` (${JSON.stringify(key.slice(0, 80))})` : '';
+    throw new TypeError(`invalid test run input: result ${index}${which}: ${what}`);
+  };
+  if (typeof raw !== 'object' || raw === null) return fail('not an object');
+  const r = raw as Record<keyof TestResultInput, unknown>;
+  if (typeof r.key !== 'string' || r.key.length === 0 || r.key.length > MAX_TEST_KEY_LENGTH) {
+    return fail(`key must be a string of 1 to ${MAX_TEST_KEY_LENGTH} characters`);
+  }
+  for (const field of ['suite', 'classname', 'name'] as const) if (typeof r[field] !== 'string') fail(`${field} must be a string`);
+  if (r.file !== null && typeof r.file !== 'string') fail('file must be a string or null');
+  if (typeof r.status !== 'string' || !TEST_STATUS_SET.has(r.status)) fail(`status must be one of ${TEST_STATUSES.join(', ')}`);
+  const duration = r.durationSeconds;
+  if (duration !== null && (typeof duration !== 'number' || !Number.isFinite(duration) || duration < 0)) {
+    fail('durationSeconds must be a finite number ≥ 0 or null');
+  }
+  if (r.message !== null && typeof r.message !== 'string') fail('message must be a string or null');
+  const retries = r.retries ?? 0;
+  if (typeof retries !== 'number' || !Number.isInteger(retries) || retries < 0 || retries > 2_147_483_647) fail('retries must be an integer ≥ 0');
+  return {
+    key: withoutNul(r.key),
+    suite: withoutNul(r.suite as string),
+    classname: withoutNul(r.classname as string),
+    name: withoutNul(r.name as string),
+    file: r.file === null ? null : withoutNul(r.file as string),
+    status: r.status as TestStatus,
+    durationSeconds: duration as number | null,
+    message: r.message === null ? null : withoutNul(r.message as string),
+    retries: retries as number,
+  };
+}
+
+function isIterable(value: unknown): value is Iterable<unknown> | AsyncIterable<unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  return typeof (value as Record<symbol, unknown>)[Symbol.iterator] === 'function' || typeof (value as Record<symbol, unknown>)[Symbol.asyncIterator] === 'function';
+}
 
 /** Facts are any JSON value; only their syntax is checked. */
 const factsSchema = z.unknown();
@@ -128,6 +243,11 @@ export class KyselyStore implements Store {
   readonly #db: Kysely<Database>;
   readonly #backend: StoreBackend;
   #closed = false;
+  /**
+   * The SQL Kysely compiles for a full chunk of test results, once checked to take its parameters
+   * row by row in column order; null when that check failed (every chunk is then compiled).
+   */
+  #testResultsInsert: string | null | undefined;
 
   constructor(db: Kysely<Database>, backend: StoreBackend) {
     this.#db = db;
@@ -335,6 +455,330 @@ export class KyselyStore implements Store {
     for (const chunk of chunks(metricRows, METRICS_CHUNK)) await trx.insertInto('metric_points').values(chunk).execute();
 
     return snapshotId;
+  }
+
+  async recordTestRun(raw: TestRunInput): Promise<TestRunRecorded> {
+    const parsed = testRunHeaderSchema.safeParse(raw);
+    if (!parsed.success) throw new TypeError(`invalid test run input: ${z.prettifyError(parsed.error)}`);
+    if (!isIterable((raw as { results?: unknown }).results)) throw new TypeError('invalid test run input: results must be an iterable or async iterable');
+    const header = parsed.data;
+    return this.#guard(() => this.#db.transaction().execute((trx) => this.#recordTestRun(trx, header, raw.results)));
+  }
+
+  async #recordTestRun(
+    trx: Transaction<Database>,
+    input: TestRunHeader,
+    results: Iterable<TestResultInput> | AsyncIterable<TestResultInput>,
+  ): Promise<TestRunRecorded> {
+    const recordedAt = new Date().toISOString();
+    const attempt = input.attempt ?? 1;
+    const system = await trx
+      .insertInto('systems')
+      .values({ name: input.system, created_at: recordedAt, updated_at: recordedAt })
+      .onConflict((conflict) => conflict.column('name').doUpdateSet({ updated_at: recordedAt }))
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const systemId = Number(system.id);
+    const runKey = testRunKey(input.system, input.runId, attempt);
+
+    const existing = await trx.selectFrom('test_runs').select(['system_id', 'run_id', 'attempt']).where('id', '=', runKey).executeTakeFirst();
+    if (existing !== undefined && (Number(existing.system_id) !== systemId || existing.run_id !== input.runId || Number(existing.attempt) !== attempt)) {
+      throw new Error(`test run key ${runKey} collides with run ${existing.run_id} attempt ${existing.attempt} of another system or run`);
+    }
+    const header: Omit<TestRunsTable, 'id' | 'system_id' | 'run_id' | 'attempt'> = {
+      revision_commit: input.commit ?? null,
+      revision_branch: input.branch ?? null,
+      started_at: input.at,
+      source: input.source,
+      recorded_at: recordedAt,
+      tests: 0,
+      results: 0,
+      passed: 0,
+      failed: 0,
+      errors: 0,
+      skipped: 0,
+      flaky: 0,
+      total_seconds: 0,
+    };
+    if (existing === undefined) {
+      await trx.insertInto('test_runs').values({ id: runKey, system_id: systemId, run_id: input.runId, attempt, ...header }).execute();
+    } else {
+      await trx.deleteFrom('test_results').where('run_id', '=', runKey).execute();
+    }
+
+    const cache = new Map<string, number>();
+    const counts = { passed: 0, failed: 0, errors: 0, skipped: 0, flaky: 0 };
+    let totalSeconds = 0;
+    let ordinal = 0;
+    let batch: CheckedTestResult[] = [];
+    const flush = async (): Promise<void> => {
+      if (batch.length === 0) return;
+      const ids = await this.#testCaseIds(trx, systemId, batch, cache);
+      const rows: TestResultRow[] = batch.map((result, i) => ({
+        run_id: runKey,
+        ordinal: ordinal + i,
+        test_case_id: ids[i] ?? 0,
+        status: result.status,
+        duration_seconds: result.durationSeconds,
+        message: result.message,
+        retries: result.retries,
+      }));
+      await this.#insertTestResults(trx, rows);
+      ordinal += batch.length;
+      batch = [];
+    };
+    for await (const raw of results) {
+      const result = checkTestResult(raw, ordinal + batch.length);
+      switch (result.status) {
+        case 'passed':
+          counts.passed++;
+          break;
+        case 'failed':
+          counts.failed++;
+          break;
+        case 'error':
+          counts.errors++;
+          break;
+        case 'skipped':
+          counts.skipped++;
+          break;
+        case 'flaky':
+          counts.flaky++;
+          break;
+      }
+      if (result.durationSeconds !== null) totalSeconds += result.durationSeconds;
+      batch.push(result);
+      if (batch.length >= TEST_RESULTS_CHUNK) await flush();
+    }
+    await flush();
+
+    const distinct = await trx
+      .selectFrom('test_results')
+      .select((eb) => eb.fn.count('test_case_id').distinct().as('n'))
+      .where('run_id', '=', runKey)
+      .executeTakeFirst();
+    const tests = Number(distinct?.n ?? 0);
+    await trx
+      .updateTable('test_runs')
+      .set({ ...header, tests, results: ordinal, ...counts, total_seconds: totalSeconds })
+      .where('id', '=', runKey)
+      .execute();
+    return { runKey, tests, inserted: ordinal, replaced: existing !== undefined };
+  }
+
+  /**
+   * Inserts test results. A full chunk reuses the SQL Kysely compiled for the first one (building
+   * and compiling a 7,000-value query costs more than SQLite's insert), so the statement is
+   * prepared once; the parameters are checked once against Kysely's own.
+   */
+  async #insertTestResults(trx: Transaction<Database>, rows: TestResultRow[]): Promise<void> {
+    if (rows.length !== TEST_RESULTS_CHUNK || this.#testResultsInsert === null) {
+      await trx.insertInto('test_results').values(rows as never).execute();
+      return;
+    }
+    const parameters: unknown[] = [];
+    for (const row of rows) for (const column of TEST_RESULT_COLUMNS) parameters.push(row[column]);
+    if (this.#testResultsInsert === undefined) {
+      const compiled = trx.insertInto('test_results').values(rows as never).compile();
+      const same = compiled.parameters.length === parameters.length && compiled.parameters.every((value, i) => value === parameters[i]);
+      this.#testResultsInsert = same ? compiled.sql : null;
+      await trx.executeQuery(compiled);
+      return;
+    }
+    await trx.executeQuery(CompiledQuery.raw(this.#testResultsInsert, parameters));
+  }
+
+  /**
+   * The test case ids of a batch's keys: from the cache, else looked up, else inserted. Existing
+   * test cases take the latest suite and (non-null) file.
+   */
+  async #testCaseIds(trx: Transaction<Database>, systemId: number, batch: CheckedTestResult[], cache: Map<string, number>): Promise<number[]> {
+    const ids = batch.map((result) => cache.get(result.key) ?? -1);
+    const missing = new Map<string, CheckedTestResult>();
+    batch.forEach((result, i) => {
+      if (ids[i] === -1 && !missing.has(result.key)) missing.set(result.key, result);
+    });
+    if (missing.size === 0) return ids;
+    if (cache.size + missing.size > TEST_KEY_CACHE) cache.clear();
+
+    for (const keys of chunks([...missing.keys()], TEST_KEYS_CHUNK)) {
+      const found = await trx
+        .selectFrom('test_cases')
+        .select(['id', 'test_key', 'suite', 'file'])
+        .where('system_id', '=', systemId)
+        .where('test_key', 'in', keys)
+        .execute();
+      for (const row of found) {
+        const result = missing.get(row.test_key);
+        if (result === undefined) continue;
+        missing.delete(row.test_key);
+        cache.set(row.test_key, Number(row.id));
+        if (result.suite !== row.suite || (result.file !== null && result.file !== row.file)) {
+          await trx
+            .updateTable('test_cases')
+            .set({ suite: result.suite, file: result.file ?? row.file })
+            .where('id', '=', row.id)
+            .execute();
+        }
+      }
+    }
+    for (const news of chunks([...missing.values()], TEST_KEYS_CHUNK)) {
+      const inserted = await trx
+        .insertInto('test_cases')
+        .values(
+          news.map((result) => ({
+            system_id: systemId,
+            test_key: result.key,
+            suite: result.suite,
+            classname: result.classname,
+            name: result.name,
+            file: result.file,
+          })),
+        )
+        .onConflict((conflict) => conflict.columns(['system_id', 'test_key']).doNothing())
+        .returning(['id', 'test_key'])
+        .execute();
+      for (const row of inserted) {
+        missing.delete(row.test_key);
+        cache.set(row.test_key, Number(row.id));
+      }
+    }
+    if (missing.size > 0) {
+      // Inserted meanwhile by a concurrent recording (PostgreSQL): they are committed now.
+      for (const keys of chunks([...missing.keys()], TEST_KEYS_CHUNK)) {
+        const found = await trx.selectFrom('test_cases').select(['id', 'test_key']).where('system_id', '=', systemId).where('test_key', 'in', keys).execute();
+        for (const row of found) cache.set(row.test_key, Number(row.id));
+      }
+    }
+    return batch.map((result, i) => {
+      const known = ids[i] ?? -1;
+      if (known !== -1) return known;
+      const id = cache.get(result.key);
+      if (id === undefined) throw new Error(`test case ${JSON.stringify(result.key)} could not be recorded`);
+      return id;
+    });
+  }
+
+  listTestRuns(system: string, options?: { limit?: number }): Promise<TestRunSummary[]> {
+    return this.#guard(async () => {
+      let query = this.#testRunQuery()
+        .where('s.name', '=', system)
+        .orderBy('r.started_at', 'desc')
+        .orderBy('r.run_id', 'desc')
+        .orderBy('r.attempt', 'desc');
+      if (options?.limit !== undefined) query = query.limit(Math.max(0, Math.floor(options.limit)));
+      const rows = await query.execute();
+      return rows.map((row) => this.#toTestRun(row));
+    });
+  }
+
+  #testRunQuery(db: Kysely<Database> = this.#db) {
+    return db
+      .selectFrom('test_runs as r')
+      .innerJoin('systems as s', 's.id', 'r.system_id')
+      .select([
+        'r.id',
+        'r.run_id',
+        'r.attempt',
+        'r.revision_commit',
+        'r.revision_branch',
+        'r.started_at',
+        'r.source',
+        'r.recorded_at',
+        'r.tests',
+        'r.results',
+        'r.passed',
+        'r.failed',
+        'r.errors',
+        'r.skipped',
+        'r.flaky',
+        'r.total_seconds',
+      ]);
+  }
+
+  #toTestRun(row: Omit<TestRunsTable, 'system_id'>): TestRunSummary {
+    return {
+      runKey: row.id,
+      runId: row.run_id,
+      attempt: Number(row.attempt),
+      commit: row.revision_commit,
+      branch: row.revision_branch,
+      at: row.started_at,
+      source: row.source,
+      recordedAt: row.recorded_at,
+      tests: Number(row.tests),
+      results: Number(row.results),
+      passed: Number(row.passed),
+      failed: Number(row.failed),
+      errors: Number(row.errors),
+      skipped: Number(row.skipped),
+      flaky: Number(row.flaky),
+      totalSeconds: Number(row.total_seconds),
+    };
+  }
+
+  testHistory(system: string, options: TestHistoryOptions = {}): Promise<TestHistory> {
+    let since: string | undefined;
+    if (options.since !== undefined) {
+      const time = Date.parse(options.since);
+      if (Number.isNaN(time)) return Promise.reject(new TypeError(`testHistory: since is not an ISO-8601 time: ${JSON.stringify(options.since)}`));
+      since = new Date(time).toISOString();
+    }
+    // One read transaction: a recording that replaces a run meanwhile is seen whole or not at all.
+    return this.#guard(() =>
+      this.#db
+        .transaction()
+        .setIsolationLevel('repeatable read')
+        .setAccessMode('read only')
+        .execute(async (trx) => {
+          let query = this.#testRunQuery(trx).where('s.name', '=', system);
+          if (since !== undefined) query = query.where('r.started_at', '>=', since);
+          if (options.branch !== undefined) query = query.where('r.revision_branch', '=', options.branch);
+          query = query.orderBy('r.started_at', 'desc').orderBy('r.run_id', 'desc').orderBy('r.attempt', 'desc');
+          if (options.limit !== undefined) query = query.limit(Math.max(0, Math.floor(options.limit)));
+          const runs = (await query.execute()).reverse().map((row) => this.#toTestRun(row));
+
+          const byCase = new Map<number, TestCaseHistory>();
+          for (const [index, run] of runs.entries()) {
+            const rows = await trx
+              .selectFrom('test_results')
+              .select(['test_case_id', 'status', 'duration_seconds', 'message', 'retries'])
+              .where('run_id', '=', run.runKey)
+              .orderBy('ordinal')
+              .execute();
+            for (const row of rows) {
+              const id = Number(row.test_case_id);
+              let history = byCase.get(id);
+              if (history === undefined) {
+                history = { key: '', suite: '', classname: '', name: '', file: null, runs: [], statuses: [], durations: [], retries: [], lastMessage: null };
+                byCase.set(id, history);
+              }
+              if (!TEST_STATUS_SET.has(row.status)) {
+                throw new StoreError('corrupt', `${this.#backend.where}: a result of test run ${run.runKey} has the unexpected status ${JSON.stringify(row.status)}; the database was damaged or edited by hand.`);
+              }
+              history.runs.push(index);
+              history.statuses.push(row.status as TestStatus);
+              history.durations.push(row.duration_seconds === null ? null : Number(row.duration_seconds));
+              history.retries.push(Number(row.retries));
+              if (row.message !== null) history.lastMessage = row.message;
+            }
+          }
+          for (const ids of chunks([...byCase.keys()], IDS_CHUNK)) {
+            const rows = await trx.selectFrom('test_cases').select(['id', 'test_key', 'suite', 'classname', 'name', 'file']).where('id', 'in', ids).execute();
+            for (const row of rows) {
+              const history = byCase.get(Number(row.id));
+              if (history === undefined) continue;
+              history.key = row.test_key;
+              history.suite = row.suite;
+              history.classname = row.classname;
+              history.name = row.name;
+              history.file = row.file;
+            }
+          }
+          const tests = [...byCase.values()].sort((a, b) => compareCodeUnits(a.key, b.key));
+          return { system, runs, tests };
+        }),
+    );
   }
 
   listSystems(): Promise<SystemSummary[]> {

@@ -1,5 +1,5 @@
 /**
- * The tables as Kysely sees them (after migration `0001-initial`). Every JSON value is stored as
+ * The tables as Kysely sees them (after migrations `0001-initial` and `0002-test-results`). Every JSON value is stored as
  * text on both backends, every time as ISO-8601 text in UTC (`Date#toISOString()`), so that string
  * order is time order and the two dialects behave the same.
  */
@@ -103,6 +103,61 @@ export interface MetricPointsTable {
   labels: string;
 }
 
+/** One row per (system, run id, attempt): a CI run's test results, as ingested (`0002-test-results`). */
+export interface TestRunsTable {
+  /** `testRunKey(system, run id, attempt)`: 24 hex characters, the same in every database. */
+  id: string;
+  system_id: number;
+  /** The run id as given (a CI build number, a workflow run id, …). */
+  run_id: string;
+  /** 1 for the first attempt; CI re-runs of the same run id are separate runs. */
+  attempt: number;
+  revision_commit: string | null;
+  revision_branch: string | null;
+  /** When the run happened (`--at`), ISO-8601 UTC: the order of a test's history. */
+  started_at: string;
+  /** What the results came from (`junit`, …). */
+  source: string;
+  /** When the store wrote the row (wall clock of the ingesting process). */
+  recorded_at: string;
+  /** Distinct test cases, and results by status (`failed` excludes `error`), filled at the end. */
+  tests: number;
+  results: number;
+  passed: number;
+  failed: number;
+  errors: number;
+  skipped: number;
+  flaky: number;
+  /** Sum of the results' known durations, in seconds. */
+  total_seconds: number;
+}
+
+/** One row per (system, test key): the identity of a test and its names for display. */
+export interface TestCasesTable {
+  id: Generated<number>;
+  system_id: number;
+  /** The normalised identity (`testresults/identity.ts`), at most 512 characters. */
+  test_key: string;
+  suite: string;
+  classname: string;
+  name: string;
+  /** The latest file seen for this test, or NULL. */
+  file: string | null;
+}
+
+/** One row per result: (run, position in the run's input). A test may have several per run. */
+export interface TestResultsTable {
+  run_id: string;
+  ordinal: number;
+  test_case_id: number;
+  /** passed, failed, error, skipped or flaky. */
+  status: string;
+  duration_seconds: number | null;
+  message: string | null;
+  /** Reruns inside the run (Surefire flakyFailure, rerunFailure and the like). */
+  retries: number;
+}
+
 export interface Database {
   systems: SystemsTable;
   snapshots: SnapshotsTable;
@@ -110,6 +165,9 @@ export interface Database {
   findings: FindingsTable;
   finding_occurrences: FindingOccurrencesTable;
   metric_points: MetricPointsTable;
+  test_runs: TestRunsTable;
+  test_cases: TestCasesTable;
+  test_results: TestResultsTable;
 }
 
 /** Kysely's migration bookkeeping tables, prefixed so they never clash in a shared PostgreSQL database. */
@@ -118,6 +176,9 @@ export const MIGRATION_LOCK_TABLE = 'prodeng_migration_lock';
 
 /** The data tables, e.g. for tests that empty a database between cases. */
 export const DATA_TABLES = [
+  'test_results',
+  'test_cases',
+  'test_runs',
   'metric_points',
   'finding_occurrences',
   'findings',

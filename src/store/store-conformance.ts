@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { reconcile, type PriorFinding } from '../core/lifecycle.js';
 import type { Location, ProbeRunRecord, ProbeRunStatus } from '../core/model.js';
 import { isStoreError, type StoreError } from './errors.js';
-import type { FindingInput, MetricInput, SnapshotInput, Store, StoredFinding } from './store.js';
+import type { FindingInput, MetricInput, SnapshotInput, Store, StoredFinding, TestResultInput, TestRunInput, TestStatus } from './store.js';
 
 export interface StoreFixture {
   store: Store;
@@ -100,6 +100,35 @@ export async function expectStoreError(promise: Promise<unknown>, code: StoreErr
   expect((error as { code: string }).code).toBe(code);
   if (pattern !== undefined) expect((error as Error).message).toMatch(pattern);
   return error as StoreError;
+}
+
+export function testResult(key: string, status: TestStatus = 'passed', overrides: Partial<TestResultInput> = {}): TestResultInput {
+  const [classname = '', name = key] = key.includes('::') ? key.split('::') : ['', key];
+  return {
+    key,
+    suite: classname,
+    classname,
+    name,
+    file: null,
+    status,
+    durationSeconds: 0.5,
+    message: status === 'failed' || status === 'error' ? `${key} failed` : null,
+    ...overrides,
+  };
+}
+
+export function testRun(n: number, results: TestRunInput['results'], overrides: Partial<TestRunInput> = {}): TestRunInput {
+  return { system: 'web', runId: `build-${n}`, commit: `c0ffee${n}`, branch: 'main', at: hour(n), source: 'junit', results, ...overrides };
+}
+
+async function* slowly<T>(items: Iterable<T>, failAfter?: number): AsyncGenerator<T> {
+  let n = 0;
+  for (const item of items) {
+    if (failAfter !== undefined && n === failAfter) throw new Error('the producer failed');
+    n++;
+    await Promise.resolve();
+    yield item;
+  }
 }
 
 export function describeStoreConformance(name: string, factory: () => Promise<StoreFixture>): void {
@@ -545,6 +574,186 @@ export function describeStoreConformance(name: string, factory: () => Promise<St
         }),
         { numRuns: 15 },
       );
+    });
+
+    it('records a test run and reads its history back, every field', async () => {
+      expect(await store.testHistory('web')).toStrictEqual({ system: 'web', runs: [], tests: [] });
+      expect(await store.listTestRuns('web')).toStrictEqual([]);
+      const results: TestResultInput[] = [
+        testResult('a.B::passes', 'passed', { file: 'src/b.ts', durationSeconds: 0.25 }),
+        testResult('a.B::fails', 'failed', { message: 'expected 1, got 2', durationSeconds: null }),
+        testResult('a.B::errs', 'error', { retries: 2 }),
+        testResult('a.B::skips', 'skipped', { message: 'not today', durationSeconds: 0 }),
+        testResult('a.B::flakes', 'flaky', { retries: 1, message: 'timed out' }),
+        testResult('plain name — ünïcödé 😀', 'passed', { suite: 'S', durationSeconds: 1e-6 }),
+      ];
+      const recorded = await store.recordTestRun(testRun(1, results, { attempt: 2, at: '2024-03-01T10:00:00+01:00' }));
+      expect(recorded).toStrictEqual({ runKey: expect.stringMatching(/^[0-9a-f]{24}$/), tests: 6, inserted: 6, replaced: false });
+
+      const runs = await store.listTestRuns('web');
+      expect(runs).toStrictEqual([
+        {
+          runKey: recorded.runKey,
+          runId: 'build-1',
+          attempt: 2,
+          commit: 'c0ffee1',
+          branch: 'main',
+          at: '2024-03-01T09:00:00.000Z',
+          source: 'junit',
+          recordedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+          tests: 6,
+          results: 6,
+          passed: 2,
+          failed: 1,
+          errors: 1,
+          skipped: 1,
+          flaky: 1,
+          totalSeconds: expect.closeTo(0.25 + 0.5 + 0 + 0.5 + 1e-6, 9),
+        },
+      ]);
+      const history = await store.testHistory('web');
+      expect(history.system).toBe('web');
+      expect(history.runs).toStrictEqual(runs);
+      const byKey = Object.fromEntries(history.tests.map((t) => [t.key, t]));
+      expect(history.tests.map((t) => t.key)).toStrictEqual(['a.B::errs', 'a.B::fails', 'a.B::flakes', 'a.B::passes', 'a.B::skips', 'plain name — ünïcödé 😀']);
+      expect(byKey['a.B::passes']).toStrictEqual({
+        key: 'a.B::passes',
+        suite: 'a.B',
+        classname: 'a.B',
+        name: 'passes',
+        file: 'src/b.ts',
+        runs: [0],
+        statuses: ['passed'],
+        durations: [0.25],
+        retries: [0],
+        lastMessage: null,
+      });
+      expect(byKey['a.B::fails']).toMatchObject({ statuses: ['failed'], durations: [null], lastMessage: 'expected 1, got 2' });
+      expect(byKey['a.B::errs']).toMatchObject({ statuses: ['error'], retries: [2] });
+      expect(byKey['a.B::flakes']).toMatchObject({ statuses: ['flaky'], retries: [1], lastMessage: 'timed out' });
+      expect(byKey['plain name — ünïcödé 😀']).toMatchObject({ suite: 'S', classname: '', durations: [1e-6] });
+      expect((await store.listSystems()).map((s) => s.name)).toStrictEqual(['web']);
+    });
+
+    it('replaces a run recorded again (same key, same counts), keeps attempts and systems apart', async () => {
+      const first = [testResult('t::a'), testResult('t::b', 'failed'), testResult('t::c')];
+      const a = await store.recordTestRun(testRun(1, first));
+      const again = await store.recordTestRun(testRun(1, first));
+      expect(again).toStrictEqual({ ...a, replaced: true });
+      const corrected = await store.recordTestRun(testRun(1, [testResult('t::a'), testResult('t::b')], { commit: 'fixed' }));
+      expect(corrected).toMatchObject({ runKey: a.runKey, tests: 2, inserted: 2, replaced: true });
+      const retry = await store.recordTestRun(testRun(1, [testResult('t::b', 'failed')], { attempt: 2 }));
+      expect(retry.runKey).not.toBe(a.runKey);
+      const other = await store.recordTestRun(testRun(1, first, { system: 'api' }));
+      expect(other.runKey).not.toBe(a.runKey);
+
+      const runs = await store.listTestRuns('web');
+      expect(runs.map((r) => [r.runId, r.attempt, r.commit, r.results, r.failed])).toStrictEqual([
+        ['build-1', 2, 'c0ffee1', 1, 1],
+        ['build-1', 1, 'fixed', 2, 0],
+      ]);
+      const history = await store.testHistory('web');
+      expect(history.tests.map((t) => [t.key, t.runs, t.statuses])).toStrictEqual([
+        ['t::a', [0], ['passed']],
+        ['t::b', [0, 1], ['passed', 'failed']],
+      ]);
+      expect((await store.testHistory('api')).tests.map((t) => t.key)).toStrictEqual(['t::a', 't::b', 't::c']);
+      expect(await store.testHistory('nope')).toStrictEqual({ system: 'nope', runs: [], tests: [] });
+    });
+
+    it('streams results from (async) iterables in chunks, duplicates included', async () => {
+      const n = 4_321;
+      const make = (i: number) => testResult(`suite${(i % 3000) % 7}::test${i % 3000}`, i % 11 === 0 ? 'failed' : 'passed', { durationSeconds: i / 1000 });
+      function* generate(): Generator<TestResultInput> {
+        for (let i = 0; i < n; i++) yield make(i);
+      }
+      const recorded = await store.recordTestRun(testRun(1, generate()));
+      const distinct = new Set(Array.from({ length: n }, (_, i) => make(i).key)).size;
+      expect(recorded).toMatchObject({ tests: distinct, inserted: n });
+      const fromAsync = await store.recordTestRun(testRun(2, slowly(Array.from({ length: n }, (_, i) => make(i)))));
+      expect(fromAsync).toMatchObject({ tests: distinct, inserted: n, replaced: false });
+      const history = await store.testHistory('web');
+      expect(history.tests).toHaveLength(distinct);
+      expect(history.tests.reduce((sum, t) => sum + t.statuses.length, 0)).toBe(2 * n);
+      const [run] = await store.listTestRuns('web', { limit: 1 });
+      expect(run).toMatchObject({ runId: 'build-2', results: n, failed: Math.ceil(n / 11), passed: n - Math.ceil(n / 11) });
+      // Results of one test come back in run order, then in input order within a run.
+      const t0 = history.tests.find((t) => t.key === make(0).key);
+      expect(t0?.runs).toStrictEqual([0, 0, 1, 1]);
+      expect(t0?.durations).toStrictEqual([0, 3, 0, 3]);
+    });
+
+    it('filters the history by time, branch and count, oldest first', async () => {
+      await store.recordTestRun(testRun(3, [testResult('t::x', 'failed')], { branch: 'feature' }));
+      await store.recordTestRun(testRun(1, [testResult('t::x')]));
+      await store.recordTestRun(testRun(2, [testResult('t::x')], { branch: null, commit: null }));
+      await store.recordTestRun(testRun(4, [testResult('t::x'), testResult('t::y')]));
+      await store.recordTestRun(testRun(4, [testResult('t::y', 'skipped')], { runId: 'build-4b' }));
+      const ids = (history: { runs: { runId: string }[] }) => history.runs.map((r) => r.runId);
+      expect(ids(await store.testHistory('web'))).toStrictEqual(['build-1', 'build-2', 'build-3', 'build-4', 'build-4b']);
+      expect(ids(await store.testHistory('web', { branch: 'main' }))).toStrictEqual(['build-1', 'build-4', 'build-4b']);
+      expect(ids(await store.testHistory('web', { since: hour(2) }))).toStrictEqual(['build-2', 'build-3', 'build-4', 'build-4b']);
+      expect(ids(await store.testHistory('web', { limit: 2 }))).toStrictEqual(['build-4', 'build-4b']);
+      expect(ids(await store.testHistory('web', { since: hour(1), branch: 'main', limit: 2 }))).toStrictEqual(['build-4', 'build-4b']);
+      const limited = await store.testHistory('web', { limit: 3 });
+      expect(limited.tests.map((t) => [t.key, t.runs, t.statuses])).toStrictEqual([
+        ['t::x', [0, 1], ['failed', 'passed']],
+        ['t::y', [1, 2], ['passed', 'skipped']],
+      ]);
+      expect((await store.listTestRuns('web', { limit: 2 })).map((r) => r.runId)).toStrictEqual(['build-4b', 'build-4']);
+      expect((await store.testHistory('web', { limit: 0 })).runs).toStrictEqual([]);
+      await expect(store.testHistory('web', { since: 'yesterday' })).rejects.toThrow(TypeError);
+    });
+
+    it('keeps the latest suite and file of a test', async () => {
+      await store.recordTestRun(testRun(1, [testResult('k::t', 'passed', { suite: 'old', file: 'a.py' })]));
+      await store.recordTestRun(testRun(2, [testResult('k::t', 'passed', { suite: 'new', file: null })]));
+      expect((await store.testHistory('web')).tests[0]).toMatchObject({ suite: 'new', file: 'a.py' });
+      await store.recordTestRun(testRun(3, [testResult('k::t', 'passed', { suite: 'new', file: 'b.py' })]));
+      expect((await store.testHistory('web')).tests[0]).toMatchObject({ suite: 'new', file: 'b.py', runs: [0, 1, 2] });
+    });
+
+    it('rejects invalid test runs and records nothing of a run whose results fail midway', async () => {
+      const good = [testResult('t::a'), testResult('t::b', 'failed')];
+      const before = await store.recordTestRun(testRun(1, good));
+      const invalid: unknown[] = [
+        testRun(1, good, { at: 'not a time' }),
+        testRun(1, good, { runId: '' }),
+        testRun(1, good, { attempt: 0 }),
+        testRun(1, good, { attempt: 1.5 }),
+        testRun(1, good, { system: '' }),
+        { ...testRun(1, good), results: 42 },
+      ];
+      for (const input of invalid) await expect(store.recordTestRun(input as TestRunInput)).rejects.toThrow(TypeError);
+      const badResults: unknown[] = [
+        { ...testResult('t::a'), status: 'green' },
+        { ...testResult('t::a'), key: '' },
+        { ...testResult('t::a'), key: 'k'.repeat(513) },
+        { ...testResult('t::a'), durationSeconds: -1 },
+        { ...testResult('t::a'), durationSeconds: Number.NaN },
+        { ...testResult('t::a'), retries: -1 },
+        { ...testResult('t::a'), name: 3 },
+        null,
+      ];
+      const many = Array.from({ length: 2500 }, (_, i) => testResult(`t::m${i}`));
+      for (const bad of badResults) {
+        await expect(store.recordTestRun(testRun(1, [...many, bad as TestResultInput]))).rejects.toThrow(/invalid test run input: result 2500/);
+      }
+      await expect(store.recordTestRun(testRun(1, slowly(many, 2100)))).rejects.toThrow('the producer failed');
+      await expect(store.recordTestRun(testRun(9, slowly(many, 2100), { system: 'fresh' }))).rejects.toThrow('the producer failed');
+
+      // The earlier recording of build-1 is intact; nothing else was written.
+      expect(await store.listTestRuns('web')).toMatchObject([{ runKey: before.runKey, results: 2, failed: 1 }]);
+      expect((await store.testHistory('web')).tests.map((t) => t.key)).toStrictEqual(['t::a', 't::b']);
+      expect((await store.listSystems()).map((s) => s.name)).toStrictEqual(['web']);
+      expect(await store.testHistory('fresh')).toStrictEqual({ system: 'fresh', runs: [], tests: [] });
+    });
+
+    it('stores NUL characters of test names and messages as U+FFFD', async () => {
+      await store.recordTestRun(testRun(1, [testResult('a\0b', 'failed', { name: 'n\0', message: 'm\0' })], { runId: 'r\0' }));
+      const history = await store.testHistory('web');
+      expect(history.tests[0]).toMatchObject({ key: 'a\uFFFDb', name: 'n\uFFFD', lastMessage: 'm\uFFFD' });
+      expect(history.runs[0]?.runId).toBe('r\uFFFD');
     });
   });
 }

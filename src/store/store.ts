@@ -65,6 +65,114 @@ export interface MetricPoint {
   labels: Record<string, string>;
 }
 
+/** What a test run reported for one test (see `TestStatus`). */
+export type TestStatus = 'passed' | 'failed' | 'error' | 'skipped' | 'flaky';
+
+/** One test's result in a run, as `testresults/ingest.ts` makes it from a JUnit test case. */
+export interface TestResultInput {
+  /** The test's stable identity (`testresults/identity.ts`); 1 to 512 characters. */
+  key: string;
+  suite: string;
+  classname: string;
+  name: string;
+  file: string | null;
+  /** `flaky`: failed, then passed on a rerun within the run. */
+  status: TestStatus;
+  /** Seconds; null when unknown. */
+  durationSeconds: number | null;
+  message: string | null;
+  /** Reruns within the run (default 0). */
+  retries?: number;
+}
+
+/** One CI run's test results; recorded atomically, replacing an earlier recording of the same run. */
+export interface TestRunInput {
+  system: string;
+  /** The CI's id of the run (build number, workflow run id…). */
+  runId: string;
+  /** A positive integer; default 1. Attempts of one run id are separate runs. */
+  attempt?: number;
+  commit?: string | null;
+  branch?: string | null;
+  /** When the run happened (ISO-8601); a test's history is ordered by it. */
+  at: string;
+  /** What the results came from, e.g. `junit`. */
+  source: string;
+  /**
+   * Any (async) iterable: a generator that parses files as the store writes keeps memory constant.
+   * If it throws, nothing of the run is recorded (an earlier recording stays).
+   */
+  results: Iterable<TestResultInput> | AsyncIterable<TestResultInput>;
+}
+
+export interface TestRunRecorded {
+  /** The run's key: the same for the same (system, run id, attempt), in any database. */
+  runKey: string;
+  /** Distinct tests in the run. */
+  tests: number;
+  /** Results written (every input result, duplicates of a test included). */
+  inserted: number;
+  /** Whether an earlier recording of this run was replaced. */
+  replaced: boolean;
+}
+
+export interface TestRunSummary {
+  runKey: string;
+  runId: string;
+  attempt: number;
+  commit: string | null;
+  branch: string | null;
+  at: string;
+  source: string;
+  recordedAt: string;
+  tests: number;
+  results: number;
+  passed: number;
+  /** Results with status `failed` (not `error`). */
+  failed: number;
+  errors: number;
+  skipped: number;
+  flaky: number;
+  /** Sum of the known durations, seconds. */
+  totalSeconds: number;
+}
+
+export interface TestHistoryOptions {
+  /** Only runs at or after this time (ISO-8601). */
+  since?: string;
+  /** Only runs of this branch. */
+  branch?: string;
+  /** Only the most recent N runs (after the other filters). */
+  limit?: number;
+}
+
+/**
+ * One test's results over the history's runs, as parallel arrays (one entry per result, in run
+ * order; a run that reported the test twice gives two entries with the same run index).
+ */
+export interface TestCaseHistory {
+  key: string;
+  suite: string;
+  classname: string;
+  name: string;
+  file: string | null;
+  /** Index into `TestHistory.runs`, non-decreasing. */
+  runs: number[];
+  statuses: TestStatus[];
+  durations: (number | null)[];
+  retries: number[];
+  /** The most recent non-null message. */
+  lastMessage: string | null;
+}
+
+export interface TestHistory {
+  system: string;
+  /** Oldest first: by `at`, then run id, then attempt. */
+  runs: TestRunSummary[];
+  /** Every test with a result in those runs, by key (code-unit order). */
+  tests: TestCaseHistory[];
+}
+
 export interface Store {
   /** Applies pending migrations (idempotent; safe when several processes start at once). */
   migrate(): Promise<void>;
@@ -110,6 +218,21 @@ export interface Store {
   metricSeries(system: string, name: string, labels?: Record<string, string>): Promise<MetricPoint[]>;
   /** Distinct metric names recorded for a system. */
   metricNames(system: string): Promise<string[]>;
+  /**
+   * Records one run's test results in one transaction, creating the system if needed. Idempotent:
+   * recording the same (system, run id, attempt) again replaces the earlier results (same key,
+   * same counts). Results stream in (any iterable) and are written in chunks. Rejects with a
+   * TypeError for invalid input (nothing recorded), a `StoreError` for backend failures.
+   */
+  recordTestRun(input: TestRunInput): Promise<TestRunRecorded>;
+  /** A system's test runs, newest first (by `at`, then run id, then attempt). */
+  listTestRuns(system: string, options?: { limit?: number }): Promise<TestRunSummary[]>;
+  /**
+   * The results of a system's tests over its runs (filtered by `options`), compact: see
+   * {@link TestHistory}. Empty for an unknown system. Memory grows with the number of results
+   * returned; runs are read one at a time.
+   */
+  testHistory(system: string, options?: TestHistoryOptions): Promise<TestHistory>;
   close(): Promise<void>;
 }
 

@@ -10,12 +10,14 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely/migrati
 import { StoreError, describeCause } from '../errors.js';
 import { MIGRATION_LOCK_TABLE, MIGRATION_TABLE } from '../schema.js';
 import { initialMigration } from './0001-initial.js';
+import { testResultsMigration } from './0002-test-results.js';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
 export function storeMigrations(dialect: StoreDialect): Record<string, Migration> {
   return {
     '0001-initial': initialMigration(dialect),
+    '0002-test-results': testResultsMigration(dialect),
   };
 }
 
