@@ -4,8 +4,9 @@
  * types, error codes — is handed in as a {@link StoreBackend}.
  */
 import { createHash } from 'node:crypto';
-import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
+import { CompiledQuery, sql, type Compilable, type Kysely, type QueryResult, type Transaction } from 'kysely';
 import { z } from 'zod';
+import { CI_STATUSES, ciRecordSchema, type CiRecord } from '../ci/model.js';
 import { reconcile, type PriorFinding } from '../core/lifecycle.js';
 import type { FindingStatus, MetricRecord, ProbeRunRecord, ProbeRunStatus, SnapshotRecord } from '../core/model.js';
 import {
@@ -33,8 +34,11 @@ import {
 import { StoreError } from './errors.js';
 import { SNAPSHOT_ID_CHARS, SNAPSHOT_ID_LENGTH, newSnapshotId } from './ids.js';
 import { migrateToLatest, type StoreDialect } from './migrations/index.js';
-import type { Database, FindingsTable, TestRunsTable } from './schema.js';
+import type { CiRecordsTable, Database, FindingsTable, TestRunsTable } from './schema.js';
 import type {
+  CiRecordsInput,
+  CiRecordsOptions,
+  CiRecordsRecorded,
   MetricPoint,
   SnapshotInput,
   Store,
@@ -93,9 +97,9 @@ export function testRunKey(system: string, runId: string, attempt: number): stri
 function withoutNul(value: string): string {
   return value.includes('\0') ? value.replaceAll('\0', '\uFFFD') : value;
 }
-const testText = z.string().transform(withoutNul);
-const testName = testText.pipe(z.string().min(1));
-const testTime = z.string().transform((value, context) => {
+const inputText = z.string().transform(withoutNul);
+const inputName = inputText.pipe(z.string().min(1));
+const inputTime = z.string().transform((value, context) => {
   const time = Date.parse(value);
   if (Number.isNaN(time)) {
     context.addIssue({ code: 'custom', message: `not an ISO-8601 time: ${JSON.stringify(value)}` });
@@ -104,13 +108,13 @@ const testTime = z.string().transform((value, context) => {
   return new Date(time).toISOString();
 });
 const testRunHeaderSchema = z.object({
-  system: testName,
-  runId: testName,
+  system: inputName,
+  runId: inputName,
   attempt: z.number().int().positive().max(2_147_483_647).optional(),
-  commit: testText.nullable().optional(),
-  branch: testText.nullable().optional(),
-  at: testTime,
-  source: testName,
+  commit: inputText.nullable().optional(),
+  branch: inputText.nullable().optional(),
+  at: inputTime,
+  source: inputName,
 });
 type TestRunHeader = z.infer<typeof testRunHeaderSchema>;
 
@@ -167,6 +171,91 @@ function checkTestResult(raw: unknown, index: number): CheckedTestResult {
 function isIterable(value: unknown): value is Iterable<unknown> | AsyncIterable<unknown> {
   if (typeof value !== 'object' || value === null) return false;
   return typeof (value as Record<symbol, unknown>)[Symbol.iterator] === 'function' || typeof (value as Record<symbol, unknown>)[Symbol.asyncIterator] === 'function';
+}
+
+/**
+ * CI records per upsert: 15 parameters a row, so 15,000 (SQLite allows 32,766). Every full chunk
+ * has the same SQL text, so the statement is compiled and prepared once (see `#executeChunk`).
+ */
+const CI_CHUNK = 1000;
+/** The key of a row after `system_id`: its primary key, the upsert's conflict target. */
+const CI_KEY_COLUMNS = ['pipeline', 'run', 'attempt', 'job', 'step'] as const satisfies readonly (keyof CiRecordsTable)[];
+/** What a recording compares with the stored row and overwrites: everything but the key and `recorded_at`. */
+const CI_VALUE_COLUMNS = [
+  'status',
+  'revision_commit',
+  'revision_branch',
+  'queued_at',
+  'started_at',
+  'finished_at',
+  'url',
+  'source',
+] as const satisfies readonly (keyof CiRecordsTable)[];
+/** Every column, in the order `toCiRow` builds them (the order Kysely binds them in). */
+const CI_COLUMNS = ['system_id', ...CI_KEY_COLUMNS, ...CI_VALUE_COLUMNS, 'recorded_at'] as const satisfies readonly (keyof CiRecordsTable)[];
+/** The upper bound of an `integer` column on PostgreSQL; `ciRecordSchema` allows larger attempts. */
+const MAX_INTEGER = 2_147_483_647;
+/** `ciRecordSchema`, plus what the columns need. */
+const storableCiRecordSchema = ciRecordSchema.refine((record) => record.attempt <= MAX_INTEGER, {
+  message: `Too big: expected number to be <=${MAX_INTEGER}`,
+  path: ['attempt'],
+});
+const ciRecordsHeaderSchema = z.object({ system: inputName, source: inputName });
+const ciRecordsOptionsSchema = z.object({ since: inputTime.optional(), pipeline: inputText.optional() });
+const ciStatusSchema = z.enum(CI_STATUSES);
+type CiKeyRow = Pick<CiRecordsTable, (typeof CI_KEY_COLUMNS)[number]>;
+type StoredCiRow = Pick<CiRecordsTable, (typeof CI_KEY_COLUMNS)[number] | (typeof CI_VALUE_COLUMNS)[number]>;
+
+/**
+ * Checks one record with `ciRecordSchema` (zod: the record comes from outside, a source or a
+ * file). Throws a TypeError naming the record's index; the transaction then rolls back.
+ */
+function checkCiRecord(raw: unknown, index: number): CiRecord {
+  const parsed = storableCiRecordSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((issue) => `${issue.path.length === 0 ? '(record)' : issue.path.map(String).join('.')}: ${issue.message}`);
+  throw new TypeError(`invalid CI records input: record ${index}: ${issues.join('; ')}`);
+}
+
+function nullableText(value: string | null | undefined): string | null {
+  return value === null || value === undefined ? null : withoutNul(value);
+}
+
+/** A record as a row; `''` stands for a null job or step (see `0003-ci-records`). Keys in CI_COLUMNS order. */
+function toCiRow(record: CiRecord, systemId: number, source: string, recordedAt: string): CiRecordsTable {
+  return {
+    system_id: systemId,
+    pipeline: withoutNul(record.pipeline),
+    run: withoutNul(record.run),
+    attempt: record.attempt,
+    job: record.job === null ? '' : withoutNul(record.job),
+    step: record.step === null ? '' : withoutNul(record.step),
+    status: record.status,
+    revision_commit: nullableText(record.commit),
+    revision_branch: nullableText(record.branch),
+    queued_at: record.queuedAt,
+    started_at: record.startedAt,
+    finished_at: record.finishedAt,
+    url: nullableText(record.url),
+    source,
+    recorded_at: recordedAt,
+  };
+}
+
+/** The key of a row as one string (NUL cannot occur in the stored text, so it separates). */
+function ciKey(row: CiKeyRow): string {
+  return `${row.pipeline}\0${row.run}\0${row.attempt}\0${row.job}\0${row.step}`;
+}
+
+/** ciRecords' order: the key, strings in code-unit order (`''`, a null job or step, first). */
+function compareCiRows(a: CiKeyRow, b: CiKeyRow): number {
+  return (
+    compareCodeUnits(a.pipeline, b.pipeline) ||
+    compareCodeUnits(a.run, b.run) ||
+    a.attempt - b.attempt ||
+    compareCodeUnits(a.job, b.job) ||
+    compareCodeUnits(a.step, b.step)
+  );
 }
 
 /** Facts are any JSON value; only their syntax is checked. */
@@ -244,10 +333,11 @@ export class KyselyStore implements Store {
   readonly #backend: StoreBackend;
   #closed = false;
   /**
-   * The SQL Kysely compiles for a full chunk of test results, once checked to take its parameters
-   * row by row in column order; null when that check failed (every chunk is then compiled).
+   * The SQL Kysely compiled for a full chunk of a chunked statement (by name), once checked to take
+   * the parameters we build by hand, in that order; null when that check failed (every chunk of it
+   * is then compiled). See {@link KyselyStore.#executeChunk}.
    */
-  #testResultsInsert: string | null | undefined;
+  readonly #chunkSql = new Map<string, string | null>();
 
   constructor(db: Kysely<Database>, backend: StoreBackend) {
     this.#db = db;
@@ -287,6 +377,21 @@ export class KyselyStore implements Store {
     });
   }
 
+  /**
+   * The id of a system, created if needed; `updated_at` is touched. Upsert with an update, not "do
+   * nothing": on PostgreSQL the row lock it takes serialises concurrent recordings of one system
+   * until commit (SQLite's write lock already does).
+   */
+  async #upsertSystem(trx: Transaction<Database>, name: string, at: string): Promise<number> {
+    const system = await trx
+      .insertInto('systems')
+      .values({ name, created_at: at, updated_at: at })
+      .onConflict((conflict) => conflict.column('name').doUpdateSet({ updated_at: at }))
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return Number(system.id);
+  }
+
   async recordSnapshot(raw: SnapshotInput): Promise<string> {
     const input = parseSnapshotInput(raw);
     return this.#guard(() => this.#db.transaction().execute((trx) => this.#record(trx, input)));
@@ -297,15 +402,7 @@ export class KyselyStore implements Store {
     const recordedAt = new Date().toISOString();
     const snapshotId = newSnapshotId(Date.parse(at));
 
-    // Upsert with an update, not "do nothing": on PostgreSQL the row lock it takes serialises
-    // concurrent recordings of one system until commit (SQLite's write lock already does).
-    const system = await trx
-      .insertInto('systems')
-      .values({ name: input.system, created_at: recordedAt, updated_at: recordedAt })
-      .onConflict((conflict) => conflict.column('name').doUpdateSet({ updated_at: recordedAt }))
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const systemId = Number(system.id);
+    const systemId = await this.#upsertSystem(trx, input.system, recordedAt);
 
     await trx
       .insertInto('snapshots')
@@ -472,13 +569,7 @@ export class KyselyStore implements Store {
   ): Promise<TestRunRecorded> {
     const recordedAt = new Date().toISOString();
     const attempt = input.attempt ?? 1;
-    const system = await trx
-      .insertInto('systems')
-      .values({ name: input.system, created_at: recordedAt, updated_at: recordedAt })
-      .onConflict((conflict) => conflict.column('name').doUpdateSet({ updated_at: recordedAt }))
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const systemId = Number(system.id);
+    const systemId = await this.#upsertSystem(trx, input.system, recordedAt);
     const runKey = testRunKey(input.system, input.runId, attempt);
 
     const existing = await trx.selectFrom('test_runs').select(['system_id', 'run_id', 'attempt']).where('id', '=', runKey).executeTakeFirst();
@@ -567,25 +658,39 @@ export class KyselyStore implements Store {
   }
 
   /**
-   * Inserts test results. A full chunk reuses the SQL Kysely compiled for the first one (building
-   * and compiling a 7,000-value query costs more than SQLite's insert), so the statement is
-   * prepared once; the parameters are checked once against Kysely's own.
+   * Runs one chunk of a chunked statement. Building and compiling a query of thousands of values
+   * costs more than SQLite's execution of it, and every full chunk has the same SQL text: a full
+   * chunk reuses the SQL Kysely compiled for the first one with new parameters (`parameters()`, in
+   * the order Kysely binds them: checked once against Kysely's own), so SQLite's statement cache
+   * also prepares it once. Other chunks are built and compiled as usual.
    */
+  async #executeChunk<R>(
+    trx: Transaction<Database>,
+    name: string,
+    full: boolean,
+    build: () => Compilable<R>,
+    parameters: () => unknown[],
+  ): Promise<QueryResult<R>> {
+    const known = full ? this.#chunkSql.get(name) : null;
+    if (typeof known === 'string') return trx.executeQuery(CompiledQuery.raw(known, parameters()) as CompiledQuery<R>);
+    const compiled = build().compile();
+    if (known === undefined) {
+      const expected = parameters();
+      const same = compiled.parameters.length === expected.length && compiled.parameters.every((value, i) => value === expected[i]);
+      this.#chunkSql.set(name, same ? compiled.sql : null);
+    }
+    return trx.executeQuery(compiled);
+  }
+
+  /** Inserts test results (see {@link KyselyStore.#executeChunk}). */
   async #insertTestResults(trx: Transaction<Database>, rows: TestResultRow[]): Promise<void> {
-    if (rows.length !== TEST_RESULTS_CHUNK || this.#testResultsInsert === null) {
-      await trx.insertInto('test_results').values(rows as never).execute();
-      return;
-    }
-    const parameters: unknown[] = [];
-    for (const row of rows) for (const column of TEST_RESULT_COLUMNS) parameters.push(row[column]);
-    if (this.#testResultsInsert === undefined) {
-      const compiled = trx.insertInto('test_results').values(rows as never).compile();
-      const same = compiled.parameters.length === parameters.length && compiled.parameters.every((value, i) => value === parameters[i]);
-      this.#testResultsInsert = same ? compiled.sql : null;
-      await trx.executeQuery(compiled);
-      return;
-    }
-    await trx.executeQuery(CompiledQuery.raw(this.#testResultsInsert, parameters));
+    await this.#executeChunk(
+      trx,
+      'test_results insert',
+      rows.length === TEST_RESULTS_CHUNK,
+      () => trx.insertInto('test_results').values(rows as never),
+      () => rows.flatMap((row) => TEST_RESULT_COLUMNS.map((column) => row[column])),
+    );
   }
 
   /**
@@ -779,6 +884,152 @@ export class KyselyStore implements Store {
           return { system, runs, tests };
         }),
     );
+  }
+
+  async recordCiRecords(raw: CiRecordsInput): Promise<CiRecordsRecorded> {
+    const parsed = ciRecordsHeaderSchema.safeParse(raw);
+    if (!parsed.success) throw new TypeError(`invalid CI records input: ${z.prettifyError(parsed.error)}`);
+    if (!isIterable((raw as { records?: unknown }).records)) throw new TypeError('invalid CI records input: records must be an iterable or async iterable');
+    const header = parsed.data;
+    return this.#guard(() => this.#db.transaction().execute((trx) => this.#recordCiRecords(trx, header.system, header.source, raw.records)));
+  }
+
+  async #recordCiRecords(
+    trx: Transaction<Database>,
+    system: string,
+    source: string,
+    records: Iterable<CiRecord> | AsyncIterable<CiRecord>,
+  ): Promise<CiRecordsRecorded> {
+    const recordedAt = new Date().toISOString();
+    const systemId = await this.#upsertSystem(trx, system, recordedAt);
+    // Inserted = rows added; updated = rows written that were there. The upsert reports rows
+    // written, not which were new (SQLite's RETURNING cannot see the old row, and PostgreSQL's
+    // xmax trick is its own), so the rows added come from counting before and after. Exact: the
+    // system's row lock (PostgreSQL) or the write lock (SQLite) keeps other writers of this
+    // system out until commit.
+    const before = await this.#ciRecordCount(trx, systemId);
+    let written = 0;
+    let index = 0;
+    let batch: CiRecordsTable[] = [];
+    const keys = new Set<string>();
+    const flush = async (): Promise<void> => {
+      if (batch.length === 0) return;
+      written += await this.#upsertCiRows(trx, batch);
+      batch = [];
+      keys.clear();
+    };
+    for await (const raw of records) {
+      const row = toCiRow(checkCiRecord(raw, index), systemId, source, recordedAt);
+      index++;
+      // One statement may not touch a row twice (PostgreSQL refuses; the counts would be wrong
+      // on SQLite): a key repeated within a chunk starts the next one, so records apply in order
+      // and the last of duplicates wins.
+      const key = ciKey(row);
+      if (keys.has(key)) await flush();
+      keys.add(key);
+      batch.push(row);
+      if (batch.length >= CI_CHUNK) await flush();
+    }
+    await flush();
+    const inserted = (await this.#ciRecordCount(trx, systemId)) - before;
+    return { inserted, updated: written - inserted, unchanged: index - written };
+  }
+
+  /**
+   * Inserts new rows and overwrites those whose values differ (everything but the key); a row
+   * whose values are all equal is left alone (not written, `recorded_at` kept). Returns the rows
+   * written: both backends return from RETURNING only the rows inserted or updated.
+   */
+  async #upsertCiRows(trx: Transaction<Database>, rows: CiRecordsTable[]): Promise<number> {
+    const result = await this.#executeChunk(
+      trx,
+      'ci_records upsert',
+      rows.length === CI_CHUNK,
+      () =>
+        trx
+          .insertInto('ci_records')
+          .values(rows)
+          .onConflict((conflict) =>
+            conflict
+              .columns(['system_id', ...CI_KEY_COLUMNS])
+              .doUpdateSet((eb) => {
+                const set: Record<string, unknown> = {};
+                for (const column of [...CI_VALUE_COLUMNS, 'recorded_at'] as const) set[column] = eb.ref(`excluded.${column}`);
+                return set as never;
+              })
+              // `is distinct from`: null = null is not true, and most value columns are nullable.
+              .where((eb) => eb.or(CI_VALUE_COLUMNS.map((column) => eb(eb.ref(`ci_records.${column}`), 'is distinct from', eb.ref(`excluded.${column}`))))),
+          )
+          .returning('attempt'),
+      () => rows.flatMap((row) => CI_COLUMNS.map((column) => row[column])),
+    );
+    return result.rows.length;
+  }
+
+  async #ciRecordCount(db: Kysely<Database>, systemId: number): Promise<number> {
+    const row = await db
+      .selectFrom('ci_records')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('system_id', '=', systemId)
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
+  ciRecords(system: string, options: CiRecordsOptions = {}): Promise<CiRecord[]> {
+    const parsed = ciRecordsOptionsSchema.safeParse(options);
+    if (!parsed.success) return Promise.reject(new TypeError(`ciRecords: invalid options: ${z.prettifyError(parsed.error)}`));
+    const { since, pipeline } = parsed.data;
+    return this.#guard(async () => {
+      let query = this.#db
+        .selectFrom('ci_records')
+        .select([...CI_KEY_COLUMNS, ...CI_VALUE_COLUMNS])
+        .where('system_id', '=', (eb) => eb.selectFrom('systems').select('systems.id').where('systems.name', '=', system));
+      if (pipeline !== undefined) query = query.where('pipeline', '=', pipeline);
+      if (since === undefined) {
+        // The primary key's order: a range scan, and the sort below finds it sorted.
+        for (const column of CI_KEY_COLUMNS) query = query.orderBy(column);
+      } else {
+        // The expression of `ci_records_system_time_idx`. No ORDER BY here: with one, SQLite (no
+        // statistics) prefers walking the primary key in order over the index, i.e. reading the
+        // whole history to keep the last weeks; the sort below orders what the index found.
+        query = query.where(sql<string>`coalesce(started_at, queued_at, finished_at)`, '>=', since);
+      }
+      const rows = await query.execute();
+      for (const row of rows) row.attempt = Number(row.attempt);
+      // Sorted here in code-unit order whatever the database's collation (PostgreSQL "C" and
+      // SQLite order by UTF-8 bytes, which differs from JavaScript's order for a few characters).
+      rows.sort(compareCiRows);
+      return rows.map((row) => this.#toCiRecord(row));
+    });
+  }
+
+  #toCiRecord(row: StoredCiRow): CiRecord {
+    const where = `${this.#backend.where}: CI record ${row.pipeline} run ${row.run} attempt ${row.attempt}`;
+    return {
+      pipeline: row.pipeline,
+      run: row.run,
+      attempt: row.attempt,
+      job: row.job === '' ? null : row.job,
+      step: row.step === '' ? null : row.step,
+      status: parseEnumColumn(row.status, ciStatusSchema, where, 'status'),
+      commit: row.revision_commit,
+      branch: row.revision_branch,
+      queuedAt: row.queued_at,
+      startedAt: row.started_at,
+      finishedAt: row.finished_at,
+      url: row.url,
+    };
+  }
+
+  ciRecordCount(system: string): Promise<number> {
+    return this.#guard(async () => {
+      const row = await this.#db
+        .selectFrom('ci_records')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('system_id', '=', (eb) => eb.selectFrom('systems').select('systems.id').where('systems.name', '=', system))
+        .executeTakeFirst();
+      return Number(row?.n ?? 0);
+    });
   }
 
   listSystems(): Promise<SystemSummary[]> {

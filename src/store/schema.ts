@@ -1,5 +1,5 @@
 /**
- * The tables as Kysely sees them (after migrations `0001-initial` and `0002-test-results`). Every JSON value is stored as
+ * The tables as Kysely sees them (after migrations `0001-initial`, `0002-test-results` and `0003-ci-records`). Every JSON value is stored as
  * text on both backends, every time as ISO-8601 text in UTC (`Date#toISOString()`), so that string
  * order is time order and the two dialects behave the same.
  */
@@ -158,6 +158,36 @@ export interface TestResultsTable {
   retries: number;
 }
 
+/**
+ * One row per (system, pipeline, run, attempt, job, step): a normalised CI record (`ci/model.ts`),
+ * updated in place when recorded again (`0003-ci-records`).
+ */
+export interface CiRecordsTable {
+  system_id: number;
+  /** The workflow path or name; any stable id for other CIs. */
+  pipeline: string;
+  /** The CI's run id, as text (ordered as text). */
+  run: string;
+  /** 1 for the first attempt. */
+  attempt: number;
+  /** The job name, or `''` for a run row (a primary key column cannot be NULL; CiRecord job names are never empty). */
+  job: string;
+  /** The step name, or `''` for a job or run row (same reason). */
+  step: string;
+  /** A `CiStatus`. */
+  status: string;
+  revision_commit: string | null;
+  revision_branch: string | null;
+  queued_at: string | null;
+  started_at: string | null;
+  finished_at: string | null;
+  url: string | null;
+  /** What recorded the current values (`github-actions`, `jsonl`, …). */
+  source: string;
+  /** When the store last wrote the row (wall clock of the recording process). */
+  recorded_at: string;
+}
+
 export interface Database {
   systems: SystemsTable;
   snapshots: SnapshotsTable;
@@ -168,6 +198,7 @@ export interface Database {
   test_runs: TestRunsTable;
   test_cases: TestCasesTable;
   test_results: TestResultsTable;
+  ci_records: CiRecordsTable;
 }
 
 /** Kysely's migration bookkeeping tables, prefixed so they never clash in a shared PostgreSQL database. */
@@ -176,6 +207,7 @@ export const MIGRATION_LOCK_TABLE = 'prodeng_migration_lock';
 
 /** The data tables, e.g. for tests that empty a database between cases. */
 export const DATA_TABLES = [
+  'ci_records',
   'test_results',
   'test_cases',
   'test_runs',

@@ -7,6 +7,7 @@
  */
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { CiRecord } from '../ci/model.js';
 import { reconcile, type PriorFinding } from '../core/lifecycle.js';
 import type { Location, ProbeRunRecord, ProbeRunStatus } from '../core/model.js';
 import { isStoreError, type StoreError } from './errors.js';
@@ -119,6 +120,30 @@ export function testResult(key: string, status: TestStatus = 'passed', overrides
 
 export function testRun(n: number, results: TestRunInput['results'], overrides: Partial<TestRunInput> = {}): TestRunInput {
   return { system: 'web', runId: `build-${n}`, commit: `c0ffee${n}`, branch: 'main', at: hour(n), source: 'junit', results, ...overrides };
+}
+
+/** A CI step record of pipeline `ci`, run `100`, job `build`, at hour `n`; override to make others. */
+export function ciRecord(n: number, overrides: Partial<CiRecord> = {}): CiRecord {
+  return {
+    pipeline: 'ci',
+    run: '100',
+    attempt: 1,
+    job: 'build',
+    step: 'compile',
+    status: 'success',
+    commit: 'c0ffee',
+    branch: 'main',
+    queuedAt: hour(n),
+    startedAt: new Date(Date.parse(hour(n)) + 5_000).toISOString(),
+    finishedAt: new Date(Date.parse(hour(n)) + 60_000).toISOString(),
+    url: 'https://ci.example/ci/100',
+    ...overrides,
+  };
+}
+
+/** What ciRecords gives back for a record: `url` is always there. */
+function storedCi(record: CiRecord): CiRecord {
+  return { ...record, url: record.url ?? null };
 }
 
 async function* slowly<T>(items: Iterable<T>, failAfter?: number): AsyncGenerator<T> {
@@ -747,6 +772,181 @@ export function describeStoreConformance(name: string, factory: () => Promise<St
       expect((await store.testHistory('web')).tests.map((t) => t.key)).toStrictEqual(['t::a', 't::b']);
       expect((await store.listSystems()).map((s) => s.name)).toStrictEqual(['web']);
       expect(await store.testHistory('fresh')).toStrictEqual({ system: 'fresh', runs: [], tests: [] });
+    });
+
+    it('records CI records and reads every field back, nulls included, creating the system', async () => {
+      expect(await store.ciRecords('ci-only')).toStrictEqual([]);
+      expect(await store.ciRecordCount('ci-only')).toBe(0);
+      const run: CiRecord = ciRecord(0, { job: null, step: null, status: 'failure', url: 'https://ci.example/runs/100?attempt=1' });
+      const job: CiRecord = ciRecord(0, { step: null, commit: null, branch: null, url: null });
+      const step: CiRecord = ciRecord(0, { status: 'in_progress', queuedAt: null, finishedAt: null });
+      const bare: CiRecord = { pipeline: 'p — ünïcödé 😀', run: '7', attempt: 2_147_483_647, job: 'j', step: null, status: 'other', commit: null, branch: null, queuedAt: null, startedAt: null, finishedAt: null };
+      const recorded = await store.recordCiRecords({ system: 'ci-only', source: 'jsonl', records: [step, bare, job, run] });
+      expect(recorded).toStrictEqual({ inserted: 4, updated: 0, unchanged: 0 });
+      // Ordered by pipeline, run, attempt, job, step with null job and step first; `url` always present.
+      expect(await store.ciRecords('ci-only')).toStrictEqual([storedCi(run), storedCi(job), storedCi(step), storedCi(bare)]);
+      expect(await store.ciRecordCount('ci-only')).toBe(4);
+      expect(await store.listSystems()).toStrictEqual([{ name: 'ci-only', snapshots: 0, latestSnapshotId: null, latestAt: null }]);
+      expect(await store.ciRecords('web')).toStrictEqual([]);
+      expect(await store.ciRecordCount('web')).toBe(0);
+    });
+
+    it('records CI records idempotently and updates the ones that changed', async () => {
+      const records = [
+        ciRecord(1, { job: null, step: null, status: 'in_progress', finishedAt: null }),
+        ciRecord(1, { step: null, status: 'in_progress', finishedAt: null }),
+        ciRecord(1),
+        ciRecord(1, { step: 'test' }),
+      ];
+      expect(await store.recordCiRecords({ system: 'web', source: 'github-actions', records })).toStrictEqual({ inserted: 4, updated: 0, unchanged: 0 });
+      expect(await store.recordCiRecords({ system: 'web', source: 'github-actions', records })).toStrictEqual({ inserted: 0, updated: 0, unchanged: 4 });
+      // The run finished meanwhile: the run and job rows change, the steps do not; a re-run is new.
+      const finished = [
+        ciRecord(1, { job: null, step: null, status: 'failure' }),
+        ciRecord(1, { step: null, status: 'failure' }),
+        ciRecord(1),
+        ciRecord(1, { step: 'test' }),
+        ciRecord(2, { attempt: 2, job: null, step: null }),
+      ];
+      expect(await store.recordCiRecords({ system: 'web', source: 'github-actions', records: finished })).toStrictEqual({ inserted: 1, updated: 2, unchanged: 2 });
+      expect(await store.ciRecords('web')).toStrictEqual(finished.map(storedCi));
+      // Every value counts: url, commit, branch, each time, and the source that wrote it.
+      const changes: Partial<CiRecord>[] = [{ url: null }, { commit: 'other' }, { branch: null }, { queuedAt: null }, { startedAt: hour(9) }, { finishedAt: null }];
+      for (const change of changes) {
+        expect(await store.recordCiRecords({ system: 'web', source: 'github-actions', records: [ciRecord(1, change)] })).toStrictEqual({ inserted: 0, updated: 1, unchanged: 0 });
+        expect(await store.recordCiRecords({ system: 'web', source: 'github-actions', records: [ciRecord(1)] })).toStrictEqual({ inserted: 0, updated: 1, unchanged: 0 });
+      }
+      expect(await store.recordCiRecords({ system: 'web', source: 'jsonl', records: [ciRecord(1)] })).toStrictEqual({ inserted: 0, updated: 1, unchanged: 0 });
+      // An absent url is a null url.
+      expect(await store.recordCiRecords({ system: 'web', source: 'jsonl', records: [ciRecord(1, { step: null, status: 'failure', url: undefined }), ciRecord(1, { step: null, status: 'failure', url: null })] })).toStrictEqual({ inserted: 0, updated: 1, unchanged: 1 });
+      // Other systems are apart.
+      expect(await store.recordCiRecords({ system: 'api', source: 'jsonl', records: finished })).toStrictEqual({ inserted: 5, updated: 0, unchanged: 0 });
+      expect(await store.ciRecordCount('web')).toBe(5);
+      expect(await store.ciRecordCount('api')).toBe(5);
+    });
+
+    it('applies duplicate CI records in input order, the last winning, across chunks from (async) iterables', async () => {
+      const n = 2_345;
+      const make = (i: number, status: CiRecord['status'] = 'success') => ciRecord(i % 24, { run: String(i % 1_200), step: `step ${i % 3}`, status });
+      function* generate(): Generator<CiRecord> {
+        // The first 1,200 keys are failures; the 1,145 that come again later succeed.
+        for (let i = 0; i < n; i++) yield make(i, i < 1_200 ? 'failure' : 'success');
+      }
+      const distinct = new Set(Array.from({ length: n }, (_, i) => `${i % 1_200}/${i % 3}`)).size;
+      expect(distinct).toBe(1_200);
+      // A key seen again within the recording with other values is updated.
+      expect(await store.recordCiRecords({ system: 'web', source: 'jsonl', records: generate() })).toStrictEqual({ inserted: distinct, updated: n - distinct, unchanged: 0 });
+      expect((await store.ciRecords('web')).filter((r) => r.status === 'failure')).toHaveLength(distinct - (n - distinct));
+      expect(await store.ciRecordCount('web')).toBe(distinct);
+      const again = await store.recordCiRecords({ system: 'web', source: 'jsonl', records: slowly(Array.from({ length: n }, (_, i) => make(i))) });
+      expect(again.inserted).toBe(0);
+      expect(again.updated + again.unchanged).toBe(n);
+      // Within one chunk too: the second of two records with one key wins.
+      const twice = await store.recordCiRecords({ system: 'api', source: 'jsonl', records: [ciRecord(1, { status: 'in_progress' }), ciRecord(1), ciRecord(1)] });
+      expect(twice).toStrictEqual({ inserted: 1, updated: 1, unchanged: 1 });
+      expect((await store.ciRecords('api')).map((r) => r.status)).toStrictEqual(['success']);
+      const last = await store.ciRecords('web');
+      expect(last).toHaveLength(distinct);
+      expect(last.every((r) => r.status === 'success')).toBe(true);
+    });
+
+    it('filters CI records by time and pipeline, in key order', async () => {
+      const records: CiRecord[] = [
+        ciRecord(5, { pipeline: 'deploy', run: '9' }),
+        ciRecord(1, { pipeline: 'deploy', run: '10' }),
+        ciRecord(3, { run: '2', step: null, startedAt: null }),
+        ciRecord(4, { run: '2', step: null, job: 'lint', startedAt: null, queuedAt: null }),
+        ciRecord(0, { run: '1', job: null, step: null, queuedAt: null, startedAt: null, finishedAt: null }),
+        ciRecord(2, { run: '1', attempt: 2 }),
+        ciRecord(2, { run: '1', job: 'zeta', step: 'a' }),
+        ciRecord(2, { run: '1', job: 'Zeta', step: null }),
+        ciRecord(2, { run: '1', job: 'zeta', step: null }),
+        ciRecord(2, { run: '1', job: 'zeta', step: '\uFFFD' }),
+        ciRecord(2, { run: '1', job: 'zeta', step: '😀' }),
+      ];
+      await store.recordCiRecords({ system: 'web', source: 'jsonl', records });
+      const key = (r: CiRecord) => [r.pipeline, r.run, r.attempt, r.job, r.step];
+      // Runs order as text; null job and step first; code-unit order (😀 before U+FFFD).
+      const all = [
+        ['ci', '1', 1, null, null],
+        ['ci', '1', 1, 'Zeta', null],
+        ['ci', '1', 1, 'zeta', null],
+        ['ci', '1', 1, 'zeta', 'a'],
+        ['ci', '1', 1, 'zeta', '😀'],
+        ['ci', '1', 1, 'zeta', '\uFFFD'],
+        ['ci', '1', 2, 'build', 'compile'],
+        ['ci', '2', 1, 'build', null],
+        ['ci', '2', 1, 'lint', null],
+        ['deploy', '10', 1, 'build', 'compile'],
+        ['deploy', '9', 1, 'build', 'compile'],
+      ];
+      expect((await store.ciRecords('web')).map(key)).toStrictEqual(all);
+      expect((await store.ciRecords('web', { pipeline: 'deploy' })).map(key)).toStrictEqual(all.slice(9));
+      expect((await store.ciRecords('web', { pipeline: 'nope' })).map(key)).toStrictEqual([]);
+      // The time is startedAt, else queuedAt, else finishedAt; a record with none has no time.
+      // hour(2) + 5 s is the start of the run-1 records at hour 2.
+      const since = (at: string) => store.ciRecords('web', { since: at }).then((rs) => rs.map(key));
+      expect(await since(hour(-1))).toStrictEqual(all.filter((k) => k[2] !== null && !(k[1] === '1' && k[3] === null)));
+      expect(await since(new Date(Date.parse(hour(2)) + 5_000).toISOString())).toStrictEqual([all[1], all[2], all[3], all[4], all[5], all[6], all[7], all[8], all[10]]);
+      // queuedAt of the run-2 build job (hour 3); finishedAt of the lint job (hour 4 + 60 s).
+      expect(await since(hour(3))).toStrictEqual([all[7], all[8], all[10]]);
+      expect(await since(new Date(Date.parse(hour(4)) + 60_000).toISOString())).toStrictEqual([all[8], all[10]]);
+      expect(await since(new Date(Date.parse(hour(4)) + 60_001).toISOString())).toStrictEqual([all[10]]);
+      // Any ISO-8601 form, normalised; combined with the pipeline.
+      expect((await store.ciRecords('web', { since: '2024-03-01T10:00:06+01:00', pipeline: 'deploy' })).map(key)).toStrictEqual([all[10]]);
+      expect(await store.ciRecords('nope', { since: hour(0) })).toStrictEqual([]);
+      await expect(store.ciRecords('web', { since: 'last week' })).rejects.toThrow(TypeError);
+    });
+
+    it('rejects invalid CI records and records nothing of an input that fails midway', async () => {
+      const good = [ciRecord(1), ciRecord(1, { step: null })];
+      await store.recordCiRecords({ system: 'web', source: 'jsonl', records: good });
+      const invalidInputs: unknown[] = [
+        { system: '', source: 'jsonl', records: good },
+        { system: 'web', source: '', records: good },
+        { system: 'web', records: good },
+        { system: 'web', source: 'jsonl', records: 42 },
+        { system: 'web', source: 'jsonl' },
+      ];
+      for (const input of invalidInputs) await expect(store.recordCiRecords(input as never)).rejects.toThrow(/^invalid CI records input/);
+      const many = Array.from({ length: 2_500 }, (_, i) => ciRecord(2, { run: `r${i}` }));
+      const badRecords: [unknown, RegExp][] = [
+        [{ ...ciRecord(1), job: '' }, /record 2500: job: /],
+        [{ ...ciRecord(1), job: null }, /record 2500: job: a step row needs its job/],
+        [{ ...ciRecord(1), status: 'green' }, /record 2500: status: /],
+        [{ ...ciRecord(1), attempt: 0 }, /record 2500: attempt: /],
+        [{ ...ciRecord(1), attempt: 2 ** 31 }, /record 2500: attempt: /],
+        [{ ...ciRecord(1), pipeline: '' }, /record 2500: pipeline: /],
+        [{ ...ciRecord(1), startedAt: '2024-03-01T08:00:00Z' }, /record 2500: startedAt: /],
+        [{ ...ciRecord(1), url: 3 }, /record 2500: url: /],
+        [{ ...ciRecord(1), extra: true }, /record 2500: \(record\): /],
+        [null, /record 2500: \(record\): /],
+      ];
+      for (const [bad, message] of badRecords) {
+        const error = await store.recordCiRecords({ system: 'web', source: 'jsonl', records: [...many, bad as CiRecord] }).then(
+          () => new Error('expected a rejection'),
+          (caught: unknown) => caught,
+        );
+        expect(error).toBeInstanceOf(TypeError);
+        expect((error as Error).message).toMatch(/^invalid CI records input: record 2500: /);
+        expect((error as Error).message).toMatch(message);
+      }
+      await expect(store.recordCiRecords({ system: 'web', source: 'jsonl', records: slowly(many, 2_100) })).rejects.toThrow('the producer failed');
+      await expect(store.recordCiRecords({ system: 'fresh', source: 'jsonl', records: slowly(many, 2_100) })).rejects.toThrow('the producer failed');
+      await expect(store.recordCiRecords({ system: 'fresh', source: 'jsonl', records: [...many, null as unknown as CiRecord] })).rejects.toThrow(TypeError);
+
+      // Nothing of it was written: web has its two records, and no system `fresh` was created.
+      expect(await store.ciRecords('web')).toStrictEqual(good.map(storedCi).reverse());
+      expect((await store.listSystems()).map((s) => s.name)).toStrictEqual(['web']);
+      expect(await store.ciRecordCount('fresh')).toBe(0);
+    });
+
+    it('stores NUL characters of CI record text as U+FFFD', async () => {
+      await store.recordCiRecords({ system: 'web', source: 'jsonl', records: [ciRecord(1, { pipeline: 'p\0', run: 'r\0', job: 'j\0', step: 's\0', commit: 'c\0', branch: 'b\0', url: 'u\0' })] });
+      expect(await store.ciRecords('web')).toStrictEqual([
+        storedCi(ciRecord(1, { pipeline: 'p\uFFFD', run: 'r\uFFFD', job: 'j\uFFFD', step: 's\uFFFD', commit: 'c\uFFFD', branch: 'b\uFFFD', url: 'u\uFFFD' })),
+      ]);
+      expect(await store.ciRecords('web', { pipeline: 'p\0' })).toHaveLength(1);
     });
 
     it('stores NUL characters of test names and messages as U+FFFD', async () => {

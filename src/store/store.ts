@@ -1,9 +1,10 @@
 /**
  * The store keeps the history: systems, snapshots, probe runs, findings with their lifecycle,
- * metric points and facts. Two implementations share this contract and one conformance suite
+ * metric points and facts, test results and CI records. Two implementations share this contract and one conformance suite
  * (`store-conformance.ts`): SQLite through the built-in `node:sqlite`, and PostgreSQL through `pg`.
  * Dialect differences live in this folder alone.
  */
+import type { CiRecord } from '../ci/model.js';
 import type {
   Aspect,
   Effort,
@@ -173,6 +174,41 @@ export interface TestHistory {
   tests: TestCaseHistory[];
 }
 
+/** CI records of one system (`ci/model.ts`), recorded atomically; see {@link Store.recordCiRecords}. */
+export interface CiRecordsInput {
+  system: string;
+  /** What the records came from, e.g. `github-actions` or `jsonl`; kept with each row written. */
+  source: string;
+  /**
+   * Any (async) iterable: the ingest's generator can be handed over as it is (records are written
+   * in chunks as they come). If it throws, or a record is invalid, nothing is recorded.
+   */
+  records: Iterable<CiRecord> | AsyncIterable<CiRecord>;
+}
+
+/**
+ * What a recording did, one count per input record, each against the stored state just before it
+ * (so a key given twice counts once as inserted, then as updated or unchanged).
+ */
+export interface CiRecordsRecorded {
+  /** Records whose (pipeline, run, attempt, job, step) the system did not have. */
+  inserted: number;
+  /** Records that replaced a stored one with other values (status, times, commit, branch, url or source). */
+  updated: number;
+  /** Records equal to the stored one; not written again. */
+  unchanged: number;
+}
+
+export interface CiRecordsOptions {
+  /**
+   * Only records whose time — `startedAt`, else `queuedAt`, else `finishedAt` — is at or after
+   * this (ISO-8601). Records with none of the three are left out.
+   */
+  since?: string;
+  /** Only records of this pipeline. */
+  pipeline?: string;
+}
+
 export interface Store {
   /** Applies pending migrations (idempotent; safe when several processes start at once). */
   migrate(): Promise<void>;
@@ -233,6 +269,23 @@ export interface Store {
    * returned; runs are read one at a time.
    */
   testHistory(system: string, options?: TestHistoryOptions): Promise<TestHistory>;
+  /**
+   * Records normalised CI records (each checked with `ciRecordSchema`) in one transaction,
+   * creating the system if needed. Idempotent: one row per (system, pipeline, run, attempt, job,
+   * step); a record recorded again is `unchanged`, or `updated` when its values changed (a run
+   * first seen in progress, now finished). Duplicate keys in one input: the last wins. Rejects
+   * with a TypeError naming the record's index for invalid input (nothing recorded), a
+   * `StoreError` for backend failures.
+   */
+  recordCiRecords(input: CiRecordsInput): Promise<CiRecordsRecorded>;
+  /**
+   * A system's CI records (empty for an unknown system), ordered by pipeline, run (as text), attempt,
+   * job, step — strings in code-unit order, null job and step first — with `url` always present
+   * (null when unknown). Memory grows with the records returned: narrow with `options`.
+   */
+  ciRecords(system: string, options?: CiRecordsOptions): Promise<CiRecord[]>;
+  /** How many CI records a system has (0 for an unknown system). */
+  ciRecordCount(system: string): Promise<number>;
   close(): Promise<void>;
 }
 

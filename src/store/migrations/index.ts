@@ -11,6 +11,7 @@ import { StoreError, describeCause } from '../errors.js';
 import { MIGRATION_LOCK_TABLE, MIGRATION_TABLE } from '../schema.js';
 import { initialMigration } from './0001-initial.js';
 import { testResultsMigration } from './0002-test-results.js';
+import { ciRecordsMigration } from './0003-ci-records.js';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
@@ -18,6 +19,7 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
   return {
     '0001-initial': initialMigration(dialect),
     '0002-test-results': testResultsMigration(dialect),
+    '0003-ci-records': ciRecordsMigration(dialect),
   };
 }
 
