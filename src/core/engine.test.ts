@@ -66,6 +66,32 @@ const run = (probes: AnyProbe[], options: { only?: Set<string>; timeoutMs?: numb
   });
 
 describe('observe', () => {
+  it('records a probe that finds nothing to observe at run time as skipped, keeping its earlier findings open', async () => {
+    let skip = false;
+    const history = probe('hist', async () => (skip ? { status: 'skipped', reason: 'no test runs' } : ok([finding('hist', 'a')])));
+    await run([history]);
+    skip = true;
+    const [observed] = await run([history]);
+    expect(observed!.status).toBe('complete');
+    const snapshot = await store.getSnapshot(observed!.snapshotId);
+    expect(snapshot!.probes.find((p) => p.id === 'hist')).toMatchObject({ status: 'skipped', errors: [] });
+    // Not resolved: a probe that could not look keeps the status of its last observation.
+    expect((await store.currentFindings('web')).map((f) => [f.title, f.status])).toEqual([['a', 'new']]);
+  });
+
+  it("gives probes the observed system's history and nothing else", async () => {
+    await store.recordTestRun({ system: 'other', runId: '1', at: '2026-01-01T00:00:00Z', source: 'junit', results: [] });
+    let seen = -1;
+    const reader = probe('reader', async (ctx) => {
+      await ctx.history.recordTestRun({ runId: '9', at: '2026-01-01T00:00:00Z', source: 'junit', results: [] });
+      seen = (await ctx.history.testHistory()).runs.length;
+      return ok([]);
+    });
+    await run([reader]);
+    expect(seen).toBe(1);
+    expect((await store.listTestRuns('web')).map((r) => r.runId)).toEqual(['9']);
+  });
+
   it('records a failing probe as failed, the snapshot as partial, and keeps the others', async () => {
     const good = probe('good', async () => ok([finding('good', 'a')]));
     const bad = probe('bad', async () => {

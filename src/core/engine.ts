@@ -11,7 +11,7 @@ import { mapLimit } from '../util/concurrency.js';
 import { gitRevision } from '../util/git.js';
 import { compileIgnores } from './ignores.js';
 import { CORE_PROBE_ID, type ProbeResult, type ProbeRunRecord, type ProbeRunStatus, type SnapshotStatus } from './model.js';
-import type { AnyProbe, ProbeContext } from './probe.js';
+import type { AnyProbe, ProbeContext, SystemHistory } from './probe.js';
 import { validateProbeResult } from './validate.js';
 
 /** Hooks for progress display; all optional. */
@@ -84,6 +84,7 @@ async function observeSystem(system: ResolvedSystem, options: ObserveOptions, no
       const result = await runProbe(probe, setting?.config, system, options, started);
       const durationMs = Math.round(performance.now() - begin);
       options.events?.probeEnd?.(system.name, probe.id, result.status, durationMs);
+      if (result.status === 'skipped') return { ...skipped, record: { ...skipped.record, durationMs } };
       const record: ProbeRunRecord = {
         id: probe.id,
         status: result.status,
@@ -139,6 +140,7 @@ async function runProbe(
     offline: options.offline,
     cacheDir: options.cacheDir,
     progress: (message, counts) => options.events?.probeProgress?.(system.name, probe.id, message, counts),
+    history: systemHistory(options.store, system.name),
   };
   try {
     // A probe that ignores its signal must not hold the run hostage: race it against the abort.
@@ -158,6 +160,15 @@ async function runProbe(
     const code = (error as { code?: unknown }).code;
     return { status: 'failed', errors: [{ message, ...(typeof code === 'string' ? { code } : {}) }] };
   }
+}
+
+/** The store, narrowed to what a probe may do with the history of the system it observes. */
+function systemHistory(store: Store, system: string): SystemHistory {
+  return {
+    recordTestRun: (input) => store.recordTestRun({ ...input, system }),
+    testHistory: (historyOptions) => store.testHistory(system, historyOptions),
+    ciRecords: (ciOptions) => store.ciRecords(system, ciOptions),
+  };
 }
 
 export function snapshotStatus(runs: readonly ProbeRunRecord[]): SnapshotStatus {

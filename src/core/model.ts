@@ -117,7 +117,12 @@ export type ProbeResult =
       facts?: unknown;
       errors: ProbeError[];
     }
-  | { status: 'failed'; errors: ProbeError[] };
+  | { status: 'failed'; errors: ProbeError[] }
+  /**
+   * Nothing to observe, found out at run time (`appliesTo` cannot do I/O): e.g. no test results
+   * recorded for the system. Recorded like a probe that did not apply; earlier findings stay.
+   */
+  | { status: 'skipped'; reason: string };
 
 /** Status of one probe in one snapshot; `skipped` when it did not apply or was not selected. */
 /**

@@ -11,6 +11,8 @@
  * };
  */
 import type { z } from 'zod';
+import type { CiRecord } from '../ci/model.js';
+import type { CiRecordsOptions, TestHistory, TestHistoryOptions, TestRunInput, TestRunRecorded } from '../store/store.js';
 import type { Aspect, ProbeResult, RuleMeta } from './model.js';
 
 /** Where a system can be observed. More kinds of source arrive with later probes. */
@@ -39,6 +41,29 @@ export interface SystemSpec {
 /** Reports progress of long work; the CLI shows it on a terminal and drops it elsewhere. */
 export type ProgressFn = (message: string, counts?: { done: number; total?: number }) => void;
 
+/**
+ * The part of the history a probe may read and add to, scoped to the system being observed. Some
+ * aspects are not seen at one point in time but over many (test runs, CI durations): their probes
+ * analyse what earlier ingests recorded. Nothing here can touch snapshots or findings; those are
+ * the engine's.
+ */
+export interface SystemHistory {
+  /** Records one test run of this system (idempotent per run id and attempt). */
+  recordTestRun(input: Omit<TestRunInput, 'system'>): Promise<TestRunRecorded>;
+  testHistory(options?: TestHistoryOptions): Promise<TestHistory>;
+  /** CI runs, jobs and steps recorded by `prodeng ingest github-actions|ci`. */
+  ciRecords(options?: CiRecordsOptions): Promise<CiRecord[]>;
+}
+
+/** A history with nothing in it that refuses writes: for running a probe outside the engine. */
+export function detachedHistory(system: string): SystemHistory {
+  return {
+    recordTestRun: () => Promise.reject(new Error('no store: this probe run cannot record test runs')),
+    testHistory: () => Promise.resolve({ system, runs: [], tests: [] }),
+    ciRecords: () => Promise.resolve([]),
+  };
+}
+
 export interface ProbeContext {
   system: SystemSpec;
   /** Aborted on timeout or Ctrl-C; a probe stops promptly and returns what it has or throws. */
@@ -50,6 +75,8 @@ export interface ProbeContext {
   /** A directory the probe may use for caches (created on demand by the probe). */
   cacheDir: string;
   progress: ProgressFn;
+  /** This system's stored history (test runs…); see {@link SystemHistory}. */
+  history: SystemHistory;
 }
 
 /** Documentation of one option of a probe's config, shown by `prodeng probes`. */

@@ -34,7 +34,8 @@ const errorSchema = z.object({ message: z.string(), path: z.string().optional(),
 export function validateProbeResult(probeId: string, result: unknown): ProbeResult {
   const shape = z
     .object({
-      status: z.enum(['ok', 'partial', 'failed']),
+      status: z.enum(['ok', 'partial', 'failed', 'skipped']),
+      reason: z.string().optional(),
       findings: z.array(z.unknown()).optional(),
       metrics: z.array(z.unknown()).optional(),
       facts: z.unknown().optional(),
@@ -46,6 +47,7 @@ export function validateProbeResult(probeId: string, result: unknown): ProbeResu
   }
   const errors: ProbeError[] = [...shape.data.errors];
   if (shape.data.status === 'failed') return { status: 'failed', errors };
+  if (shape.data.status === 'skipped') return { status: 'skipped', reason: shape.data.reason ?? 'nothing to observe' };
 
   const findings: Finding[] = [];
   for (const [index, item] of (shape.data.findings ?? []).entries()) {

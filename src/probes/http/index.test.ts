@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding, Metric, ProbeResult } from '../../core/model.js';
-import type { Endpoint, ProbeContext } from '../../core/probe.js';
+import { detachedHistory, type Endpoint, type ProbeContext } from '../../core/probe.js';
 import { httpConfigSchema, type HttpConfig } from './config.js';
 import { type HttpFacts, httpProbe } from './index.js';
 import { RULES } from './rules.js';
@@ -84,6 +84,7 @@ function context(endpoints: Endpoint[], extra: Partial<ProbeContext> = {}): Prob
     offline: false,
     cacheDir: '/nonexistent',
     progress: () => undefined,
+    history: detachedHistory('web'),
     ...extra,
   };
 }

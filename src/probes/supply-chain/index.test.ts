@@ -5,7 +5,7 @@ import { mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Finding, Metric, ProbeResult } from '../../core/model.js';
-import type { ProbeContext } from '../../core/probe.js';
+import { detachedHistory, type ProbeContext } from '../../core/probe.js';
 import { validateProbeResult } from '../../core/validate.js';
 import { tempDir, tempRepo, type TempRepo } from '../../../test/support/repo.js';
 import { supplyChainConfigSchema, type SupplyChainConfig } from './config.js';
@@ -21,12 +21,12 @@ afterEach(() => {
 function context(dir: string): ProbeContext {
   const cache = tempDir();
   cleanups.push(cache.remove);
-  return { system: { name: 'test', sources: { repo: dir } }, signal: new AbortController().signal, now: new Date('2025-01-15T00:00:00Z'), offline: true, cacheDir: cache.dir, progress: () => undefined };
+  return { system: { name: 'test', sources: { repo: dir } }, signal: new AbortController().signal, now: new Date('2025-01-15T00:00:00Z'), offline: true, cacheDir: cache.dir, progress: () => undefined, history: detachedHistory('test') };
 }
 
 async function observe(repo: TempRepo, config: Partial<SupplyChainConfig> = {}): Promise<Extract<ProbeResult, { findings: Finding[] }>> {
   const result = await supplyChainProbe.run(context(repo.dir), supplyChainConfigSchema.parse(config));
-  if (result.status === 'failed') throw new Error(JSON.stringify(result.errors));
+  if (result.status === 'failed' || result.status === 'skipped') throw new Error(JSON.stringify(result));
   return result;
 }
 
