@@ -3,8 +3,11 @@
  * meta-test (registry.test.ts) keeps this map and the folders in step.
  */
 import type { AnyProbe } from '../core/probe.js';
+import { ciProbe } from './ci/index.js';
 import { httpProbe } from './http/index.js';
 import { supplyChainProbe } from './supply-chain/index.js';
+import { testsProbe } from './tests/index.js';
+import { tlsProbe } from './tls/index.js';
 import { todoProbe } from './todo/index.js';
 import { versionsProbe } from './versions/index.js';
 import { vulnsProbe } from './vulns/index.js';
@@ -15,6 +18,9 @@ export const probeRegistry = {
   vulns: vulnsProbe,
   'supply-chain': supplyChainProbe,
   http: httpProbe,
+  tls: tlsProbe,
+  tests: testsProbe,
+  ci: ciProbe,
 } as const satisfies Record<string, AnyProbe>;
 
 export type ProbeId = keyof typeof probeRegistry;

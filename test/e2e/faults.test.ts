@@ -39,7 +39,7 @@ describe('usage and configuration errors exit 2', () => {
     const cases: Array<[string[], RegExp]> = [
       [['observe', '--frmat', 'json'], /Unknown option '--frmat'.*\n.*prodeng observe --help/s],
       [['observe', '--probe', 'todo', '--format', 'xml'], /--format must be one of table, json, markdown, sarif/],
-      [['observe', '--probe', 'nope'], /--probe nope: unknown probe; known probes: todo, versions, vulns, supply-chain, http/],
+      [['observe', '--probe', 'nope'], /--probe nope: unknown probe; known probes: todo, versions, vulns, supply-chain, http, tls, tests, ci/],
       [['observe', 'missing-dir'], /missing-dir: no such directory/],
       [['observe', 'main.c'], /main\.c: not a directory/],
       [['observe', '--config', 'nope.yml'], /--config nope\.yml: no such file/],
