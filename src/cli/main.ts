@@ -12,11 +12,13 @@ import { OutputError, toolVersion, type Io } from './context.js';
 import { dataCommand } from './data.js';
 import { diffCommand } from './diff.js';
 import { historyCommand } from './history.js';
+import { ingestCommand } from './ingest.js';
 import { initCommand } from './init.js';
 import { observeCommand } from './observe.js';
 import { probesCommand } from './probes.js';
 import { reportCommand } from './report.js';
 import { sbomCommand } from './sbom.js';
+import { testsCommand } from './tests.js';
 
 export const EXIT = { ok: 0, failOn: 1, usage: 2, database: 3, output: 4, download: 5, internal: 70, interrupted: 130 } as const;
 
@@ -25,6 +27,8 @@ const commands: Record<string, Command> = {
   report: reportCommand,
   diff: diffCommand,
   history: historyCommand,
+  ingest: ingestCommand,
+  tests: testsCommand,
   init: initCommand,
   probes: probesCommand,
   sbom: sbomCommand,
