@@ -21,6 +21,8 @@ export interface CliOptions {
   /** Called with the child once it started (to send signals). */
   onSpawn?: (child: ChildProcess) => void;
   timeoutMs?: number;
+  /** Written to the child's standard input, which is then closed (without it: empty). */
+  input?: string | Uint8Array;
 }
 
 export function runCli(args: readonly string[], options: CliOptions): Promise<CliResult> {
@@ -28,8 +30,12 @@ export function runCli(args: readonly string[], options: CliOptions): Promise<Cl
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: options.cwd,
       env: { ...process.env, NO_COLOR: '1', PRODENG_DB: '', ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
+    // Closed at once without input: the child reads end-of-file, as from /dev/null. EPIPE when it
+    // exits without reading everything is the child's business, not the test's.
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(options.input);
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
