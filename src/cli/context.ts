@@ -7,6 +7,7 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { defaultConfig, loadConfigFile, type ResolvedConfig } from '../config/load.js';
 import { CORE_RULES } from '../core/ignores.js';
+import { TREND_RULES } from '../core/trend.js';
 import type { RuleMeta } from '../core/model.js';
 import { allProbes } from '../probes/registry.js';
 import { defaultDatabasePath, openStore } from '../store/open.js';
@@ -68,7 +69,7 @@ export function loadConfiguration(option: string | undefined, io: Io): ResolvedC
 
 export function ruleCatalogue(): Map<string, RuleMeta> {
   const rules = new Map<string, RuleMeta>();
-  for (const rule of CORE_RULES) rules.set(rule.id, rule);
+  for (const rule of [...CORE_RULES, ...TREND_RULES]) rules.set(rule.id, rule);
   for (const probe of allProbes) for (const rule of probe.rules) rules.set(rule.id, rule);
   return rules;
 }

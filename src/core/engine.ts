@@ -12,6 +12,7 @@ import { gitRevision } from '../util/git.js';
 import { compileIgnores } from './ignores.js';
 import { CORE_PROBE_ID, type ProbeResult, type ProbeRunRecord, type ProbeRunStatus, type SnapshotStatus } from './model.js';
 import type { AnyProbe, ProbeContext, SystemHistory } from './probe.js';
+import { TREND_PROBE_ID, trendFindings } from './trend.js';
 import { validateProbeResult } from './validate.js';
 
 /** Hooks for progress display; all optional. */
@@ -110,6 +111,9 @@ async function observeSystem(system: ResolvedSystem, options: ObserveOptions, no
   // runs completely, so a renewed or deleted ignore resolves its finding.
   findings.push(...ignores.expired.map((finding): FindingInput => ({ ...finding, probe: CORE_PROBE_ID, aspect: 'governance' })));
   probeRuns.push({ id: CORE_PROBE_ID, status: 'ok', durationMs: 0, errors: [] });
+  const trend = await trendRun(system.name, metrics, probeRuns, options, started);
+  findings.push(...trend.findings);
+  probeRuns.push(trend.record);
 
   const snapshotId = await options.store.recordSnapshot({
     system: system.name,
@@ -162,6 +166,45 @@ async function runProbe(
   }
 }
 
+/**
+ * Change points over every metric series (core/trend.ts), recorded under the pseudo-probe
+ * `trend`. It is `partial` when a probe did not run completely or `--probe` narrowed the run:
+ * a series missing from this snapshot then proves nothing, so its open trend findings stay open.
+ */
+async function trendRun(
+  system: string,
+  metrics: MetricInput[],
+  probeRuns: readonly ProbeRunRecord[],
+  options: ObserveOptions,
+  started: Date,
+): Promise<{ record: ProbeRunRecord; findings: FindingInput[] }> {
+  const begin = performance.now();
+  const byId = new Map(options.probes.map((probe) => [probe.id, probe]));
+  const incomplete = options.only !== undefined || probeRuns.some((run) => run.status === 'failed' || run.status === 'partial');
+  try {
+    const outcome = await trendFindings({
+      store: options.store,
+      system,
+      metrics,
+      probeInfo: (id) => {
+        const probe = byId.get(id);
+        return probe ? { aspect: probe.aspect, ...(probe.metrics ? { metrics: probe.metrics } : {}) } : undefined;
+      },
+      at: started.toISOString(),
+      signal: options.signal,
+    });
+    const durationMs = Math.round(performance.now() - begin);
+    return {
+      record: { id: TREND_PROBE_ID, status: incomplete ? 'partial' : 'ok', durationMs, errors: [], facts: { seriesAnalysed: outcome.analysed } },
+      findings: outcome.findings,
+    };
+  } catch (error) {
+    if (options.signal.aborted) throw options.signal.reason;
+    const message = error instanceof Error ? error.message : String(error);
+    return { record: { id: TREND_PROBE_ID, status: 'failed', durationMs: Math.round(performance.now() - begin), errors: [{ message, code: 'trend' }] }, findings: [] };
+  }
+}
+
 /** The store, narrowed to what a probe may do with the history of the system it observes. */
 function systemHistory(store: Store, system: string): SystemHistory {
   return {
@@ -172,7 +215,8 @@ function systemHistory(store: Store, system: string): SystemHistory {
 }
 
 export function snapshotStatus(runs: readonly ProbeRunRecord[]): SnapshotStatus {
-  const ran = runs.filter((run) => run.status !== 'skipped' && run.id !== CORE_PROBE_ID);
+  // The engine's own pseudo-probes say nothing about whether the system could be observed.
+  const ran = runs.filter((run) => run.status !== 'skipped' && run.id !== CORE_PROBE_ID && run.id !== TREND_PROBE_ID);
   if (ran.length > 0 && ran.every((run) => run.status === 'failed')) return 'failed';
   if (ran.some((run) => run.status !== 'ok')) return 'partial';
   return 'complete';

@@ -87,6 +87,16 @@ export interface ProbeOptionDoc {
   description: string;
 }
 
+/**
+ * What the engine needs to know about one of a probe's metrics to judge its trend: which way is
+ * better. Without an entry the direction is inferred from the name (`latency`, `error_rate` are
+ * costs; `coverage`, `availability` are goods); `neither` keeps a metric out of trend findings
+ * (a count of files scanned, days left on a certificate that is renewed on a cycle).
+ */
+export interface MetricMeta {
+  better: 'lower' | 'higher' | 'neither';
+}
+
 export interface Probe<C = unknown> {
   /** Equals its folder name under src/probes. */
   id: string;
@@ -98,6 +108,8 @@ export interface Probe<C = unknown> {
   /** zod schema of the probe's options; defaults live here. Unknown keys must be rejected. */
   configSchema: z.ZodType<C>;
   options: ProbeOptionDoc[];
+  /** Metrics whose direction is not clear from their name, by metric name; see {@link MetricMeta}. */
+  metrics?: Readonly<Record<string, MetricMeta>>;
   /** Cheap, no I/O: can this probe observe anything of the system's sources? */
   appliesTo(system: SystemSpec): boolean;
   run(ctx: ProbeContext, config: C): Promise<ProbeResult>;

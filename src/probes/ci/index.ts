@@ -64,6 +64,8 @@ export const ciProbe: Probe<CiProbeConfig> = {
   configSchema: ciProbeConfigSchema as z.ZodType<CiProbeConfig>,
   options,
   // The history is only known at run time: a system without CI runs is skipped then.
+  // Directions the trend analysis cannot tell from the names (see core/trend.ts).
+  metrics: { 'ci.runs': { better: 'neither' } },
   appliesTo: () => true,
 
   async run(ctx, config) {

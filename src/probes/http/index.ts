@@ -36,6 +36,8 @@ export const httpProbe: Probe<HttpConfig> = {
   rules: RULES,
   configSchema: httpConfigSchema,
   options: httpOptionDocs,
+  // Directions the trend analysis cannot tell from the names (see core/trend.ts).
+  metrics: { 'http.observatory_score': { better: 'higher' } },
   appliesTo: (system) => httpEndpoints(system.sources.endpoints).length > 0,
 
   async run(ctx, config) {

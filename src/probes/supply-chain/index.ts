@@ -37,6 +37,8 @@ export const supplyChainProbe: Probe<SupplyChainConfig> = {
   rules: RULES,
   configSchema: supplyChainConfigSchema,
   options: supplyChainOptionDocs,
+  // Directions the trend analysis cannot tell from the names (see core/trend.ts).
+  metrics: { 'supply_chain.files_scanned': { better: 'neither' }, 'supply_chain.action_references': { better: 'neither' } },
   appliesTo: (system) => system.sources.repo !== undefined,
 
   async run(ctx, config) {

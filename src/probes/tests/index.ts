@@ -171,6 +171,8 @@ export const testsProbe: Probe<TestsConfig> = {
   configSchema: testsConfigSchema,
   options: testsOptionDocs,
   // The history is only known at run time: a system without test runs is skipped then.
+  // Directions the trend analysis cannot tell from the names (see core/trend.ts).
+  metrics: { 'tests.total': { better: 'neither' }, 'tests.broken': { better: 'lower' } },
   appliesTo: () => true,
 
   async run(ctx, config) {

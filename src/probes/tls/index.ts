@@ -76,6 +76,8 @@ export const tlsProbe: Probe<TlsConfig> = {
     { key: 'expiringDays', type: 'integer', default: '30', description: 'A certificate expiring within this many days is tls/cert-expiring (high).' },
     { key: 'criticalDays', type: 'integer', default: '7', description: 'Within this many days tls/cert-expiring is critical.' },
   ],
+  // Directions the trend analysis cannot tell from the names (see core/trend.ts).
+  metrics: { 'tls.grade_score': { better: 'higher' }, 'tls.cert_days_left': { better: 'neither' }, 'tls.accepted_suites': { better: 'neither' }, 'tls.handshake_ms': { better: 'lower' } },
   appliesTo: (system) => (system.sources.endpoints ?? []).some((endpoint) => isTls(endpoint)),
 
   async run(ctx, config) {

@@ -35,6 +35,8 @@ export const todoProbe: Probe<TodoConfig> = {
   ],
   configSchema: todoConfigSchema,
   options: todoOptionDocs,
+  // Directions the trend analysis cannot tell from the names (see core/trend.ts).
+  metrics: { 'todo.files_scanned': { better: 'neither' } },
   appliesTo: (system) => system.sources.repo !== undefined,
 
   async run(ctx, config) {

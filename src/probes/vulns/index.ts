@@ -56,6 +56,8 @@ export const vulnsProbe: Probe<VulnsConfig> = {
     { key: 'exclude', type: 'glob[]', default: '[]', description: 'Extra path globs whose lockfiles are not read.' },
     { key: 'defaultExcludes', type: 'boolean', default: 'true', description: 'Skip node_modules, vendor, virtualenvs and test fixtures, as the versions probe does.' },
   ],
+  // Directions the trend analysis cannot tell from the names (see core/trend.ts).
+  metrics: { 'vulns.packages_checked': { better: 'neither' } },
   appliesTo: (system) => system.sources.repo !== undefined,
 
   async run(ctx, config) {
