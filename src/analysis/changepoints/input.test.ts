@@ -13,13 +13,34 @@ describe('parseSeries: JSON', () => {
     expect(parseSeries('\uFEFF[4]')).toEqual([4]);
   });
 
-  it('rejects anything else, naming the element', () => {
-    expect(() => parseSeries('[1, "2", 3]', 'a.json')).toThrow('a.json: element 1 is string, not a number');
+  it('rejects anything else, naming the line and the element', () => {
+    expect(() => parseSeries('[1, "2", 3]', 'a.json')).toThrow('a.json: line 1: element 1 is string, not a number');
+    expect(() => parseSeries('[1, true]')).toThrow('element 1 is boolean');
+    expect(() => parseSeries('[1, {"a": 2}]')).toThrow('element 1 is object');
     expect(() => parseSeries('[1, null]')).toThrow('element 1 is null');
     expect(() => parseSeries('[1, [2]]')).toThrow('element 1 is object');
     expect(() => parseSeries('[1e400]')).toThrow('element 0 is not a finite number');
     expect(() => parseSeries('[1, 2')).toThrow(/not valid JSON/);
     expect(() => parseSeries('[1, 2]]')).toThrow(SeriesInputError);
+  });
+
+  it('names the line of a bad element or a syntax error in a multi-line array', () => {
+    const at = (text: string) => {
+      try {
+        parseSeries(text, 'a.json');
+      } catch (e) {
+        return [(e as SeriesInputError).line, (e as Error).message];
+      }
+      return undefined;
+    };
+    expect(at('[\n  1,\n  2,\n  "x",\n  4\n]')).toEqual([4, 'a.json: line 4: element 2 is string, not a number']);
+    expect(at('[\r\n1,\r\n2,\r\nx]')).toEqual([4, 'a.json: line 4: not valid JSON: expected a number as element 2, found "x]"']);
+    expect(at('[\n1,\n2\n3]')).toEqual([4, 'a.json: line 4: not valid JSON: expected "," or "]" after element 1, found "3]"']);
+    expect(at('[1,\n2,\n]')).toEqual([3, 'a.json: line 3: not valid JSON: expected a number as element 2, found "]"']);
+    expect(at('[1,\n2\n\n')).toEqual([4, 'a.json: line 4: not valid JSON: expected "," or "]" after element 1, found the end of the input']);
+    expect(at('[1]\n\n[2]')).toEqual([3, 'a.json: line 3: not valid JSON: unexpected "[2]" after the closing "]"']);
+    // Numbers JSON does not allow (JSON.parse rejects them too).
+    for (const text of ['[+1]', '[.5]', '[01]', '[1.]', '[NaN]', '[-]', '[0x10]']) expect(() => parseSeries(text), text).toThrow(/line 1: not valid JSON/);
   });
 
   it('does not read objects as series', () => {
@@ -86,6 +107,15 @@ describe('readSeries', () => {
     await expect(readSeries('missing.csv', { cwd: dir })).rejects.toThrow('missing.csv: no such file');
     await expect(readSeries('.', { cwd: dir })).rejects.toThrow('.: is a directory');
     await expect(readSeries('-', { cwd: dir, stdin: Readable.from(['x\ny\n']) })).rejects.toThrow('stdin: line 2: "y" is not a number');
+  });
+
+  it('rejects input with nothing in it, but reads an explicitly empty series', async () => {
+    writeFileSync(join(dir, 'empty.csv'), '');
+    await expect(readSeries('empty.csv', { cwd: dir })).rejects.toThrow('empty.csv: the input is empty; expected a JSON array of numbers or one numeric CSV column');
+    await expect(readSeries('-', { cwd: dir, stdin: Readable.from(['\uFEFF \n\n']) })).rejects.toThrow('stdin: the input is empty');
+    await expect(readSeries(undefined, { cwd: dir, stdin: Readable.from([]) })).rejects.toThrow(SeriesInputError);
+    expect(await readSeries('-', { cwd: dir, stdin: Readable.from(['[]']) })).toEqual([]);
+    expect(await readSeries('-', { cwd: dir, stdin: Readable.from(['duration_ms\n']) })).toEqual([]);
   });
 });
 
