@@ -8,6 +8,7 @@
 import { ConfigError } from '../config/load.js';
 import { StoreError } from '../store/errors.js';
 import { UsageError, type Command } from './args.js';
+import { changepointsCommand } from './changepoints.js';
 import { OutputError, toolVersion, type Io } from './context.js';
 import { dataCommand } from './data.js';
 import { diffCommand } from './diff.js';
@@ -29,6 +30,7 @@ const commands: Record<string, Command> = {
   history: historyCommand,
   ingest: ingestCommand,
   tests: testsCommand,
+  changepoints: changepointsCommand,
   init: initCommand,
   probes: probesCommand,
   sbom: sbomCommand,
