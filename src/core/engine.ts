@@ -85,7 +85,8 @@ async function observeSystem(system: ResolvedSystem, options: ObserveOptions, no
       const result = await runProbe(probe, setting?.config, system, options, started);
       const durationMs = Math.round(performance.now() - begin);
       options.events?.probeEnd?.(system.name, probe.id, result.status, durationMs);
-      if (result.status === 'skipped') return { ...skipped, record: { ...skipped.record, durationMs } };
+      // The reason is kept as facts (shown as a note), so a report says why nothing was seen.
+      if (result.status === 'skipped') return { ...skipped, record: { ...skipped.record, durationMs, facts: { reason: result.reason, notes: [result.reason] } } };
       const record: ProbeRunRecord = {
         id: probe.id,
         status: result.status,
