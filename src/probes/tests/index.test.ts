@@ -145,4 +145,31 @@ describe('tests probe', () => {
     expect(runs[0]!.at).toBe(later.toISOString());
     expect(third.metrics.find((m) => m.name === 'tests.total')?.value).toBe(2);
   });
+  it('reports every corrupt file and analyses the earlier history when no configured file can be read', async () => {
+    const reports = join(dir, 'build', 'test-results');
+    mkdirSync(reports, { recursive: true });
+    writeFileSync(join(reports, 'TEST-calc.xml'), '<testsuite name="calc"><testcase classname="Calc" name="adds" time="0.5"><failure/></testcase></testsuite>');
+    ok(await run({ junit: ['build/test-results/*.xml'] }, dir));
+
+    writeFileSync(join(reports, 'TEST-calc.xml'), '<testsuite><testcase name="x"');
+    writeFileSync(join(reports, 'TEST-other.xml'), 'not xml');
+    const outcome = await run({ junit: ['build/test-results/*.xml'] }, dir);
+    expect(outcome.status).toBe('partial');
+    if (outcome.status !== 'partial') return;
+    expect(outcome.errors.map((e) => [e.code, e.path])).toEqual([
+      ['junit-parse', 'build/test-results/TEST-calc.xml'],
+      ['junit-parse', 'build/test-results/TEST-other.xml'],
+    ]);
+    expect((outcome.facts as TestsFacts).recorded).toBeUndefined();
+    expect(outcome.findings.map((f) => f.rule)).toEqual(['tests/broken']);
+    expect((await store.listTestRuns('app')).length).toBe(1);
+  });
+
+  it('fails with the parse errors when no configured file can be read and nothing was recorded before', async () => {
+    mkdirSync(join(dir, 'build'), { recursive: true });
+    writeFileSync(join(dir, 'build', 'TEST-x.xml'), '<testsuite><testcase name="x"');
+    const outcome = await run({ junit: ['build/*.xml'] }, dir);
+    expect(outcome.status).toBe('failed');
+    expect(outcome.status === 'failed' && outcome.errors).toEqual([expect.objectContaining({ code: 'junit-parse', path: 'build/TEST-x.xml' })]);
+  });
 });

@@ -9,7 +9,7 @@ import { fingerprint } from '../../core/fingerprint.js';
 import type { Finding, Metric, ProbeError, RuleMeta, Severity } from '../../core/model.js';
 import type { Probe } from '../../core/probe.js';
 import { analyzeTests, excludedRunSet, type TestReport } from '../../testresults/flaky.js';
-import { fileRunIdentity, recordJUnitRun } from '../../testresults/record.js';
+import { fileRunIdentity, NoTestResultsError, recordJUnitRun } from '../../testresults/record.js';
 import { flakyOptions, regressionOptions, testsConfigSchema, testsOptionDocs, type TestsConfig } from '../../testresults/settings.js';
 import { durationRegressions, slowestTests, type DurationRegression, type SlowTest } from '../../testresults/slow.js';
 import { expandGlobs, GlobLimitError } from '../../util/glob.js';
@@ -197,18 +197,24 @@ export const testsProbe: Probe<TestsConfig> = {
         ctx.progress(`recording ${files.length} JUnit file${files.length === 1 ? '' : 's'}`);
         const { runId, at } = fileRunIdentity(files);
         const revision = repo ? await gitRevision(repo, ctx.signal).catch(() => null) : null;
-        const run = await recordJUnitRun((input) => ctx.history.recordTestRun(input), {
-          files,
-          runId,
-          at,
-          commit: revision?.commit ?? null,
-          branch: revision?.branch ?? null,
-          onError: (error) => {
-            const path = repo ? relative(repo, resolve(repo, error.path)).replaceAll('\\', '/') : error.path;
-            errors.push({ message: `${path}:${error.line}:${error.column}: ${error.reason}`, path, code: 'junit-parse' });
-          },
-        });
-        recorded = { runId, files: run.files, tests: run.tests, replaced: run.replaced };
+        try {
+          const run = await recordJUnitRun((input) => ctx.history.recordTestRun(input), {
+            files,
+            runId,
+            at,
+            commit: revision?.commit ?? null,
+            branch: revision?.branch ?? null,
+            onError: (error) => {
+              const path = repo ? relative(repo, resolve(repo, error.path)).replaceAll('\\', '/') : error.path;
+              errors.push({ message: `${path}:${error.line}:${error.column}: ${error.reason}`, path, code: 'junit-parse' });
+            },
+          });
+          recorded = { runId, files: run.files, tests: run.tests, replaced: run.replaced };
+        } catch (error) {
+          // Every file was corrupt: each is already in `errors`; the history recorded before is
+          // still worth analysing (partial), rather than failing the probe with a vaguer message.
+          if (!(error instanceof NoTestResultsError)) throw error;
+        }
       }
     }
 
