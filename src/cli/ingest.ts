@@ -3,7 +3,7 @@
  * time but arrives from CI — test results and pipeline durations — into the store, where the
  * `tests` and `ci` probes analyse it at `observe` and `prodeng tests` lists it.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { DEFAULT_TOKEN_ENV, GITHUB_API, githubActionsRecords, tokenFromEnv } from '../ci/github.js';
 import { readCiJsonl, readCiJsonlStream } from '../ci/jsonl.js';
@@ -231,7 +231,8 @@ async function ingestGitHubActions(options: Options, config: ResolvedConfig, io:
       repo,
       since,
       token: token ?? null,
-      tokenEnv,
+      // Named in messages about the token: only when there is one, or a 404 would blame it.
+      ...(token ? { tokenEnv } : {}),
       baseUrl,
       signal: controller.signal,
       ...(maxRuns === undefined ? {} : { maxRuns }),
@@ -276,30 +277,52 @@ async function ingestGitHubActions(options: Options, config: ResolvedConfig, io:
   }
 }
 
+/** Ends the records of an ingest inside the store's transaction, so that nothing is written. */
+class NothingToRecord extends Error {}
+
 async function ingestCiFile(file: string, options: Options, config: ResolvedConfig, io: Io): Promise<number> {
-  if (file !== '-' && !existsSync(resolve(io.cwd, file))) throw new UsageError(`${file}: no such file`);
+  if (file !== '-') {
+    const path = resolve(io.cwd, file);
+    if (!existsSync(path)) throw new UsageError(`${file}: no such file`);
+    if (statSync(path).isDirectory()) throw new UsageError(`${file}: a directory, not a JSON Lines file`);
+  }
   const system = ingestSystem(options.system, config, io);
   const label = file === '-' ? 'stdin' : file;
   let bad = 0;
   let good = 0;
   const items = file === '-' ? readCiJsonlStream(process.stdin) : readCiJsonl(resolve(io.cwd, file));
   const records = (async function* (): AsyncGenerator<CiRecord> {
-    for await (const item of items) {
-      if (item.error !== undefined) {
-        bad++;
-        if (bad <= 20) io.stderr.write(`prodeng: ${label}:${item.line}: ${item.error} (line skipped)\n`);
-        continue;
+    try {
+      for await (const item of items) {
+        if (item.error !== undefined) {
+          bad++;
+          // The reader's message starts with "line N: ", which `label:N:` already says.
+          if (bad <= 20) io.stderr.write(`prodeng: ${label}:${item.line}: ${item.error.replace(/^line \d+: /, '')} (line skipped)\n`);
+          continue;
+        }
+        good++;
+        yield item.record;
       }
-      good++;
-      yield item.record;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (typeof code === 'string' && (error as NodeJS.ErrnoException).syscall !== undefined) {
+        throw new NothingToRecord(`${label}: cannot be read (${code}); nothing was recorded`);
+      }
+      throw error;
     }
+    // Nothing read: the transaction rolls back rather than create an empty system.
+    if (good === 0) throw new NothingToRecord(`${label}: no CI record could be read${bad > 0 ? '' : ' (the file is empty)'}`);
   })();
-  const result = await withStore(options, io, (store) => store.recordCiRecords({ system, source: 'jsonl', records }));
-  if (bad > 20) io.stderr.write(`prodeng: … and ${bad - 20} more lines skipped\n`);
-  if (good === 0) {
-    io.stderr.write(`prodeng: ${label}: no CI record could be read${bad > 0 ? '' : ' (the file is empty)'}\n`);
+  let result;
+  try {
+    result = await withStore(options, io, (store) => store.recordCiRecords({ system, source: 'jsonl', records }));
+  } catch (error) {
+    if (!(error instanceof NothingToRecord)) throw error;
+    if (bad > 20) io.stderr.write(`prodeng: … and ${bad - 20} more lines skipped\n`);
+    io.stderr.write(`prodeng: ${error.message}\n`);
     return 2;
   }
+  if (bad > 20) io.stderr.write(`prodeng: … and ${bad - 20} more lines skipped\n`);
   say(io, options, `${system}: ${label}: ${good} records → ${result.inserted} new, ${result.updated} updated, ${result.unchanged} unchanged${bad > 0 ? `; ${bad} lines skipped` : ''}`);
   return 0;
 }
