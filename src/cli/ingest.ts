@@ -121,7 +121,11 @@ async function withStore<T>(options: Options, io: Io, work: (store: Store) => Pr
 
 function isoTime(name: string, value: string): string {
   const ms = Date.parse(value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(ms)) throw new UsageError(`--${name} must be an ISO-8601 date or time such as 2026-11-29T10:00:00Z (got "${value}")`);
+  const [year, month, day] = value.slice(0, 10).split('-').map(Number) as [number, number, number];
+  // Date.parse rolls 2024-02-30 over to March 1st: the calendar day must exist.
+  const calendar = new Date(Date.UTC(year, month - 1, day));
+  const real = calendar.getUTCMonth() === month - 1 && calendar.getUTCDate() === day;
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(ms) || !real) throw new UsageError(`--${name} must be an ISO-8601 date or time such as 2026-11-29T10:00:00Z (got "${value}")`);
   return new Date(ms).toISOString();
 }
 

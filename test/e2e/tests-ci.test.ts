@@ -99,7 +99,9 @@ describe('prodeng ingest junit', () => {
   });
   afterEach(() => work.remove());
 
-  const ingest = (...args: string[]) => runCli(['ingest', 'junit', ...args, '--system', 'shop', '--run', '41', '--commit', 'c0ffee1234567', '--branch', 'main', '--at', '2026-03-01T10:00:00Z'], { cwd: work.dir });
+  // Every run attribute is given: when these tests run in CI, the CI's own variables must not count.
+  const ingest = (...args: string[]) =>
+    runCli(['ingest', 'junit', ...args, '--system', 'shop', '--run', '41', '--attempt', '1', '--commit', 'c0ffee1234567', '--branch', 'main', '--at', '2026-03-01T10:00:00Z'], { cwd: work.dir });
   const runs = () => withStore(work.dir, (store) => store.listTestRuns('shop'));
 
   it('records every case of the files as one run, creating the system; again replaces it with the same counts', async () => {
@@ -169,6 +171,10 @@ describe('prodeng ingest junit', () => {
     expect(wrongOption.stderr).toContain('--repo is for `ingest github-actions`');
     const badTime = await runCli(['ingest', 'junit', 'reports/*.xml', '--at', 'yesterday'], { cwd: work.dir });
     expect(badTime.code).toBe(2);
+    // Not rolled over to March 2nd.
+    const noSuchDay = await runCli(['ingest', 'junit', 'reports/*.xml', '--at', '2026-02-30T10:00:00Z'], { cwd: work.dir });
+    expect(noSuchDay.code).toBe(2);
+    expect(noSuchDay.stderr).toContain('--at must be an ISO-8601 date or time such as 2026-11-29T10:00:00Z (got "2026-02-30T10:00:00Z")');
     expect(readdirSync(work.dir)).not.toContain('.prodeng');
   });
 });
@@ -181,7 +187,7 @@ describe('prodeng tests', () => {
   afterEach(() => work.remove());
 
   /** Writes `cases` as one JUnit file and records it as a run. */
-  async function record(run: string, commit: string, cases: readonly Case[], extra: string[] = []): Promise<void> {
+  async function record(run: string, commit: string, cases: readonly Case[], extra: string[] = ['--attempt', '1']): Promise<void> {
     const dir = join(work.dir, 'runs', `${run}-${extra.join('-')}`);
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'TEST-results.xml'), junit('app', cases));
@@ -668,6 +674,9 @@ describe('prodeng ingest github-actions', () => {
     expect(unset.stderr).toContain('--token-env E2E_UNSET_TOKEN: the variable is not set (or empty)');
     const badRepo = await runCli(['ingest', 'github-actions', '--repo', 'octo-org', '--api-url', server.base], { cwd: work.dir });
     expect(badRepo.code).toBe(2);
+    const badSince = await runCli(['ingest', 'github-actions', '--repo', 'octo-org/octo-repo', '--since', '2024-02-30', '--api-url', server.base], { cwd: work.dir });
+    expect(badSince.code).toBe(2);
+    expect(badSince.stderr).toContain('--since must be an ISO-8601 date');
     expect(server.requests).toEqual([]);
   });
 });
