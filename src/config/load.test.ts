@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { z } from 'zod';
 import type { AnyProbe } from '../core/probe.js';
-import { ConfigError, parseConfig, type ConfigIssue } from './load.js';
+import { ConfigError, DEFAULT_SCHEDULE, localTimeZone, parseConfig, type ConfigIssue } from './load.js';
 
 const fakeProbe: AnyProbe = {
   id: 'fake',
@@ -143,5 +143,80 @@ describe('endpoints', () => {
     const config = parseConfig('systems:\n  - name: web\n    endpoints: [https://shop.example:8443]\n', '/w/prodeng.yml', [fakeProbe]);
     expect(config.endpointSystem('https://shop.example:8443').name).toBe('web');
     expect(config.endpointSystem('https://127.0.0.1:9443/x')).toMatchObject({ name: '127.0.0.1:9443', sources: { endpoints: [{ url: 'https://127.0.0.1:9443/x' }] } });
+  });
+});
+
+describe('schedule', () => {
+  it('defaults to daily at 06:00 in the machine zone, two runs at once', () => {
+    const config = parseConfig('systems:\n  - name: web\n', '/w/prodeng.yml', [fakeProbe]);
+    expect(config.schedule).toEqual({ cron: DEFAULT_SCHEDULE, timezone: localTimeZone() });
+    expect(DEFAULT_SCHEDULE).toBe('0 6 * * *');
+    expect(config.systems[0]!.schedule).toEqual(config.schedule);
+    expect(config.concurrentRuns).toBe(2);
+  });
+
+  it('takes a top-level default, a per-system override, a zone each, and off or false for none', () => {
+    const config = parseConfig(
+      [
+        'schedule: "15 3 * * 1-5"',
+        'timezone: utc',
+        'concurrentRuns: 4',
+        'systems:',
+        '  - name: a',
+        '  - name: b',
+        '    schedule: "@hourly"',
+        '    timezone: America/New_York',
+        '  - name: c',
+        '    schedule: off',
+        '  - name: d',
+        '    schedule: false',
+        '',
+      ].join('\n'),
+      '/w/prodeng.yml',
+      [fakeProbe],
+    );
+    expect(config.concurrentRuns).toBe(4);
+    expect(config.systems.map((s) => s.schedule)).toEqual([
+      { cron: '15 3 * * 1-5', timezone: 'UTC' },
+      { cron: '@hourly', timezone: 'America/New_York' },
+      { cron: null, timezone: 'UTC' },
+      { cron: null, timezone: 'UTC' },
+    ]);
+    // Systems named on the command line are not scheduled.
+    expect(config.systemFor('x', '/x').schedule).toBeUndefined();
+  });
+
+  it('names file, line, column and key of an invalid cron expression and says what is expected', () => {
+    const [issue] = issuesOf('systems:\n  - name: web\n    schedule: "61 6 * * *"\n');
+    expect(issue).toMatchObject({ line: 3, column: 15, key: 'systems[0].schedule' });
+    expect(issue!.message).toBe(
+      '"61 6 * * *" is not a cron expression (Invalid value for minute: 61); expected five fields "minute hour day-of-month month day-of-week" such as "0 6 * * *" (daily at 06:00), or off',
+    );
+    expect(issuesOf('schedule: "0 6 * * * *"\n')[0]).toMatchObject({ key: 'schedule', line: 1, message: expect.stringMatching(/requires exactly 5 parts/) });
+    expect(issuesOf('schedule: 6\n')[0]!.message).toMatch(/^expected five fields/);
+    expect(issuesOf('schedule: true\n')[0]!.message).toMatch(/^expected five fields/);
+    expect(issuesOf('schedule: "0 0 30 2 *"\n')[0]!.message).toMatch(/never matches a date/);
+  });
+
+  it('names an unknown time zone at its line, and every mistake at once', () => {
+    const issues = issuesOf('timezone: Mars/Olympus\nsystems:\n  - name: web\n    timezone: ""\n    schedule: nope\n');
+    expect(issues.map((i) => [i.key, i.line]).sort()).toEqual([
+      ['systems[0].schedule', 5],
+      ['systems[0].timezone', 4],
+      ['timezone', 1],
+    ]);
+    expect(issues.find((i) => i.key === 'timezone')!.message).toBe(
+      'unknown time zone "Mars/Olympus"; expected an IANA name such as "Europe/Berlin", "America/New_York" or "UTC"',
+    );
+  });
+
+  it('bounds concurrentRuns', () => {
+    expect(issuesOf('concurrentRuns: 0\n')[0]).toMatchObject({ key: 'concurrentRuns', line: 1 });
+    expect(issuesOf('concurrentRuns: 1.5\n')[0]!.key).toBe('concurrentRuns');
+  });
+
+  it('suggests the schedule keys for a typo', () => {
+    expect(issuesOf('systems:\n  - name: web\n    schedul: "0 6 * * *"\n')[0]!.message).toContain('did you mean "schedule"');
+    expect(issuesOf('timzone: UTC\n')[0]!.message).toContain('did you mean "timezone"');
   });
 });

@@ -5,10 +5,78 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { Cron } from 'croner';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { AnyProbe, SystemSpec } from '../core/probe.js';
-import { configSchema, type Config, type IgnoreEntry } from './schema.js';
+import { configSchema as baseConfigSchema, systemSchema, type IgnoreEntry } from './schema.js';
+
+/** The documented default of `schedule:`: every day at 06:00 in the schedule's time zone. */
+export const DEFAULT_SCHEDULE = '0 6 * * *';
+
+/** The documented default of `concurrentRuns:`. */
+export const DEFAULT_CONCURRENT_RUNS = 2;
+
+const CRON_HINT = 'expected five fields "minute hour day-of-month month day-of-week" such as "0 6 * * *" (daily at 06:00), or off';
+
+/**
+ * `schedule:` — a cron expression, or `off`/`false` for none (normalised to null). Parsed here with
+ * the same library and options the scheduler uses (five fields, minute precision), so a schedule
+ * that loads is one the service can run.
+ */
+const scheduleSchema = z
+  .custom<string | false>((value) => value === false || typeof value === 'string', { message: CRON_HINT })
+  .transform((value, ctx): string | null => {
+    if (value === false || value.trim().toLowerCase() === 'off') return null;
+    const cron = value.trim();
+    try {
+      if (new Cron(cron, { mode: '5-part' }).nextRun() === null) {
+        ctx.addIssue({ code: 'custom', message: `"${cron}" never matches a date (such as the 30th of February)` });
+        return z.NEVER;
+      }
+    } catch (error) {
+      const reason = (error as Error).message.replace(/^CronPattern: /, '');
+      ctx.addIssue({ code: 'custom', message: `"${cron}" is not a cron expression (${reason}); ${CRON_HINT}` });
+      return z.NEVER;
+    }
+    return cron;
+  });
+
+/** `timezone:` — an IANA name, kept in its canonical spelling (`utc` → `UTC`). */
+const timeZoneSchema = z.string().transform((value, ctx) => {
+  const zone = canonicalTimeZone(value.trim());
+  if (zone === undefined) {
+    ctx.addIssue({ code: 'custom', message: `unknown time zone "${value}"; expected an IANA name such as "Europe/Berlin", "America/New_York" or "UTC"` });
+    return z.NEVER;
+  }
+  return zone;
+});
+
+/**
+ * The file's full shape: schema.ts plus the service's keys. Laid over with `safeExtend`, which keeps
+ * schema.ts's strictness and its checks (duplicate system names).
+ */
+const configSchema = baseConfigSchema.safeExtend({
+  systems: z.array(systemSchema.safeExtend({ schedule: scheduleSchema.optional(), timezone: timeZoneSchema.optional() })).default([]),
+  schedule: scheduleSchema.optional(),
+  timezone: timeZoneSchema.optional(),
+  concurrentRuns: z.number().int().min(1).max(64).default(DEFAULT_CONCURRENT_RUNS),
+});
+export type Config = z.infer<typeof configSchema>;
+
+function canonicalTimeZone(zone: string): string | undefined {
+  if (zone === '') return undefined;
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The zone of the machine (TZ, else the system's setting): the default of `timezone:`. */
+export function localTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
 
 export interface ConfigIssue {
   file: string;
@@ -40,9 +108,20 @@ export interface LocatedIgnore extends IgnoreEntry {
 /** A probe's parsed options, or `false` when the config disables it. */
 export type ProbeSetting = { enabled: true; config: unknown } | { enabled: false };
 
+/**
+ * When `prodeng serve` observes a system: a five-field cron expression read in an IANA time zone,
+ * or never (`cron: null`, from `schedule: off`; "observe now" still works).
+ */
+export interface SystemSchedule {
+  cron: string | null;
+  timezone: string;
+}
+
 export interface ResolvedSystem extends SystemSpec {
   probes: Map<string, ProbeSetting>;
   ignores: LocatedIgnore[];
+  /** Set for the systems of the config file; systems named on the command line have none. */
+  schedule?: SystemSchedule;
 }
 
 export interface ResolvedConfig {
@@ -52,6 +131,10 @@ export interface ResolvedConfig {
   baseDir: string;
   systems: ResolvedSystem[];
   timeoutMs: number;
+  /** The top-level `schedule:`/`timezone:`: what a system without its own gets. */
+  schedule: SystemSchedule;
+  /** `prodeng serve`: how many systems are observed at once. */
+  concurrentRuns: number;
   /** Resolves settings for a system that is not in the file (a TARGET on the command line). */
   systemFor(name: string, repo: string): ResolvedSystem;
   /** Settings for an endpoint given on the command line: the configured system that lists it, or a new one. */
@@ -168,6 +251,10 @@ export function parseConfig(
     }));
 
   const globalIgnores = locatedIgnores(config.ignore, ['ignore']);
+  const defaultSchedule: SystemSchedule = {
+    cron: config.schedule === undefined ? DEFAULT_SCHEDULE : config.schedule,
+    timezone: config.timezone ?? localTimeZone(),
+  };
   const systems: ResolvedSystem[] = config.systems.map((system, index) => {
     const repo = system.repo === undefined ? undefined : resolve(baseDir, system.repo);
     return {
@@ -179,6 +266,10 @@ export function parseConfig(
       },
       probes: resolveProbes(system.probes, ['systems', index, 'probes']),
       ignores: [...globalIgnores, ...locatedIgnores(system.ignore, ['systems', index, 'ignore'])],
+      schedule: {
+        cron: system.schedule === undefined ? defaultSchedule.cron : system.schedule,
+        timezone: system.timezone ?? defaultSchedule.timezone,
+      },
     };
   });
   const defaults = resolveProbes(undefined, ['probes']);
@@ -189,6 +280,8 @@ export function parseConfig(
     baseDir,
     systems,
     timeoutMs: config.timeout * 1000,
+    schedule: defaultSchedule,
+    concurrentRuns: config.concurrentRuns,
     systemFor: (name, repo) =>
       systems.find((system) => system.sources.repo === repo) ?? {
         name,
@@ -340,4 +433,3 @@ function displayPath(file: string): string {
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
 }
 
-export type { Config };
