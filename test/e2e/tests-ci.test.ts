@@ -658,6 +658,27 @@ describe('prodeng ingest github-actions', () => {
     expectNoToken(refused);
   });
 
+  it('stops on Ctrl-C while a request is pending, records nothing and exits 130', async () => {
+    serveRepository();
+    server.route(RUNS_2, { delayMs: 60_000, body: fixture('runs-page-2.json') });
+    const result = await runCli(['ingest', 'github-actions', '--repo', 'octo-org/octo-repo', '--since', '2024-04-01', '--api-url', server.base, '--token-env', 'E2E_GH_TOKEN'], {
+      cwd: work.dir,
+      env: { E2E_GH_TOKEN: TOKEN },
+      // Interrupt once the last page has been asked for (the first two runs are read by then).
+      onSpawn: (child) => {
+        const poll = setInterval(() => {
+          if (server.hits(RUNS_2) === 0) return;
+          clearInterval(poll);
+          child.kill('SIGINT');
+        }, 20);
+        child.on('close', () => clearInterval(poll));
+      },
+    });
+    expect(result.code).toBe(130);
+    expect(result.stderr).toBe('prodeng: interrupted; nothing of this ingest was recorded\n');
+    expect(await withStore(work.dir, (store) => store.listSystems())).toEqual([]);
+  });
+
   it('goes anonymous without a token, says so, and does not blame a token it did not send', async () => {
     const result = await runCli(['ingest', 'github-actions', '--repo', 'octo-org/octo-repo', '--api-url', server.base], { cwd: work.dir, env: { GITHUB_TOKEN: '' } });
     expect(result.code).toBe(5);
