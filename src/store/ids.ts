@@ -65,6 +65,14 @@ export function newSnapshotId(time: number = Date.now()): string {
   return encodeTime(clamped) + lastRandom.map((digit) => CROCKFORD_ALPHABET.charAt(digit)).join('');
 }
 
+/**
+ * The smallest string that sorts at or after every id made at or after `time` and before every id
+ * made earlier: `id >= snapshotIdFloor(t)` selects snapshots started at or after `t` by id alone.
+ */
+export function snapshotIdFloor(time: number): string {
+  return encodeTime(Math.min(Math.max(0, Math.floor(time)), MAX_TIME));
+}
+
 /** The time encoded in an id (milliseconds since the epoch), or null when it is not an id. */
 export function snapshotIdTime(id: string): number | null {
   if (id.length !== SNAPSHOT_ID_LENGTH || !SNAPSHOT_ID_CHARS.test(id)) return null;

@@ -4,7 +4,7 @@
  * types, error codes — is handed in as a {@link StoreBackend}.
  */
 import { createHash } from 'node:crypto';
-import { CompiledQuery, sql, type Compilable, type Kysely, type QueryResult, type Transaction } from 'kysely';
+import { CompiledQuery, sql, type Compilable, type Kysely, type QueryResult, type Transaction, type UpdateQueryBuilder, type UpdateResult } from 'kysely';
 import { z } from 'zod';
 import { CI_STATUSES, ciRecordSchema, type CiRecord } from '../ci/model.js';
 import { reconcile, type PriorFinding } from '../core/lifecycle.js';
@@ -32,10 +32,17 @@ import {
   type ParsedSnapshotInput,
 } from './codec.js';
 import { StoreError } from './errors.js';
-import { SNAPSHOT_ID_CHARS, SNAPSHOT_ID_LENGTH, newSnapshotId } from './ids.js';
+import { SNAPSHOT_ID_CHARS, SNAPSHOT_ID_LENGTH, newSnapshotId, snapshotIdFloor } from './ids.js';
 import { migrateToLatest, type StoreDialect } from './migrations/index.js';
 import type { CiRecordsTable, Database, FindingsTable, TestRunsTable } from './schema.js';
 import type {
+  FindingChange,
+  FindingCount,
+  FindingFilter,
+  FindingRank,
+  IgnoreInput,
+  SnapshotHead,
+  StoredIgnore,
   CiRecordsInput,
   CiRecordsOptions,
   CiRecordsRecorded,
@@ -260,6 +267,52 @@ function compareCiRows(a: CiKeyRow, b: CiKeyRow): number {
 
 /** Facts are any JSON value; only their syntax is checked. */
 const factsSchema = z.unknown();
+
+type FindingsUpdate = UpdateQueryBuilder<Database, 'findings', 'findings', UpdateResult>;
+
+/** A time argument, normalised like every stored time (`toISOString()`); a TypeError otherwise. */
+function checkedTime(value: string, what: string): string {
+  const time = Date.parse(value);
+  if (Number.isNaN(time)) throw new TypeError(`${what}: not an ISO-8601 time: ${JSON.stringify(value)}`);
+  return new Date(time).toISOString();
+}
+
+/** Lower-cases A–Z only, as SQLite's lower() and PostgreSQL's under the "C" collation do. */
+function asciiLower(value: string): string {
+  return value.replace(/[A-Z]/g, (char) => char.toLowerCase());
+}
+
+const findingFilterSchema = z.object({
+  systems: z.array(inputText).optional(),
+  aspects: z.array(aspectSchema).optional(),
+  severities: z.array(severitySchema).optional(),
+  rules: z.array(inputText).optional(),
+  state: z.enum(['open', 'resolved', 'all']),
+  includeSuppressed: z.boolean().optional(),
+  firstSeenAtOrBefore: inputTime.optional(),
+  text: inputText.optional(),
+});
+
+const calendarDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
+  .refine((value) => new Date(`${value}T00:00:00Z`).toISOString().startsWith(value), 'expected a real calendar date');
+
+/** The same rules as an `ignore:` entry of prodeng.yml (config/schema.ts), for one system. */
+const ignoreInputSchema = z
+  .object({
+    system: inputName,
+    fingerprint: z.string().regex(/^[0-9a-f]{8,64}$/, 'expected 8 to 64 lower-case hex digits of a fingerprint').nullable().optional(),
+    rule: z.string().regex(/^[a-z0-9-]+\/[a-z0-9-]+$/, 'expected a rule id such as todo/marker').nullable().optional(),
+    reason: inputText.pipe(z.string().trim().min(1, 'say why this is ignored')),
+    until: calendarDate.nullable(),
+  })
+  .refine((input) => (input.fingerprint ?? null) !== null || (input.rule ?? null) !== null, { message: 'an ignore needs a fingerprint or a rule' });
+
+/** The suppression an ignore puts on a finding, as JSON text: the same text the engine writes. */
+function suppressionText(ignore: Pick<StoredIgnore, 'reason' | 'until'>): string {
+  return JSON.stringify({ reason: ignore.reason, until: ignore.until });
+}
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
@@ -1072,10 +1125,12 @@ export class KyselyStore implements Store {
     });
   }
 
-  listSnapshots(system: string, options?: { limit?: number }): Promise<SnapshotRecord[]> {
+  listSnapshots(system: string, options?: { limit?: number; before?: string }): Promise<SnapshotRecord[]> {
+    const before = options?.before === undefined ? undefined : checkedTime(options.before, 'listSnapshots: before');
     return this.#guard(async () => {
       let query = this.#snapshotQuery()
         .where('s.name', '=', system)
+        .$if(before !== undefined, (qb) => qb.where('sn.started_at', '<', before!))
         .orderBy('sn.started_at', 'desc')
         .orderBy('sn.id', 'desc');
       if (options?.limit !== undefined) query = query.limit(Math.max(0, Math.floor(options.limit)));
@@ -1415,6 +1470,392 @@ export class KyselyStore implements Store {
       .execute();
     if (recent.length === 0) return ` System "${system}" has no snapshots.`;
     return ` Recent snapshots of "${system}":\n${recent.map((r) => `  ${r.id}  ${r.started_at}`).join('\n')}`;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Reads and writes of `prodeng serve` (src/serve): across systems, and without N+1 over snapshots.
+
+  latestSnapshots(options: { atOrBefore?: string } = {}): Promise<SnapshotHead[]> {
+    return this.#guard(async () => {
+      const atOrBefore = options.atOrBefore === undefined ? undefined : checkedTime(options.atOrBefore, 'latestSnapshots: atOrBefore');
+      // One index seek per system for the id, then one lookup of those ids: a join on the
+      // correlated subquery could make the planner re-run it for every snapshot row.
+      const heads = await this.#db
+        .selectFrom('systems as s')
+        .select((eb) => [
+          's.name',
+          eb
+            .selectFrom('snapshots as sn')
+            .select('sn.id')
+            .whereRef('sn.system_id', '=', 's.id')
+            .$if(atOrBefore !== undefined, (qb) => qb.where('sn.started_at', '<=', atOrBefore!))
+            .orderBy('sn.started_at', 'desc')
+            .orderBy('sn.id', 'desc')
+            .limit(1)
+            .as('id'),
+        ])
+        .execute();
+      const ids = heads.flatMap((head) => (head.id === null || head.id === undefined ? [] : [head.id]));
+      const rows = new Map<string, SnapshotRow>();
+      for (const chunk of chunks(ids, IDS_CHUNK)) {
+        for (const row of await this.#snapshotQuery().where('sn.id', 'in', chunk).execute()) rows.set(row.id, row);
+      }
+      return ids
+        .flatMap((id) => {
+          const row = rows.get(id);
+          return row === undefined ? [] : [this.#toSnapshot(row, [])];
+        })
+        .map(({ system, id, startedAt, finishedAt, status }) => ({ system, id, startedAt, finishedAt, status }))
+        .sort((a, b) => compareCodeUnits(a.system, b.system));
+    });
+  }
+
+  openFindingCounts(): Promise<FindingCount[]> {
+    return this.#guard(async () => {
+      const rows = await this.#db
+        .selectFrom('findings as f')
+        .innerJoin('systems as s', 's.id', 'f.system_id')
+        .select((eb) => ['s.name as system', 'f.aspect', 'f.severity', eb.fn.countAll().as('n')])
+        .where('f.state', '=', 'open')
+        .where('f.suppressed', 'is', null)
+        .groupBy(['s.name', 'f.aspect', 'f.severity'])
+        .execute();
+      return this.#toCounts(rows);
+    });
+  }
+
+  findingCountsAt(snapshotIds: readonly string[]): Promise<FindingCount[]> {
+    return this.#guard(async () => {
+      const totals = new Map<string, { system: string; aspect: string; severity: string; n: number }>();
+      for (const chunk of chunks([...new Set(snapshotIds)], IDS_CHUNK)) {
+        const rows = await this.#db
+          .selectFrom('finding_occurrences as o')
+          .innerJoin('findings as f', 'f.id', 'o.finding_id')
+          .innerJoin('systems as s', 's.id', 'f.system_id')
+          .select((eb) => ['s.name as system', 'f.aspect', 'o.severity', eb.fn.countAll().as('n')])
+          .where('o.snapshot_id', 'in', chunk)
+          .where('o.status', '<>', 'resolved')
+          .where('o.suppressed', 'is', null)
+          .groupBy(['s.name', 'f.aspect', 'o.severity'])
+          .execute();
+        for (const row of rows) {
+          const key = `${row.system}\0${row.aspect}\0${row.severity}`;
+          const total = totals.get(key) ?? { system: row.system, aspect: row.aspect, severity: row.severity, n: 0 };
+          total.n += Number(row.n);
+          totals.set(key, total);
+        }
+      }
+      return this.#toCounts([...totals.values()]);
+    });
+  }
+
+  #toCounts(rows: ReadonlyArray<{ system: string; aspect: string; severity: string; n: unknown }>): FindingCount[] {
+    return rows
+      .map((row) => {
+        const where = `${this.#backend.where}: findings of system ${row.system}`;
+        return {
+          system: row.system,
+          aspect: parseEnumColumn(row.aspect, aspectSchema, where, 'aspect'),
+          severity: parseEnumColumn(row.severity, severitySchema, where, 'severity'),
+          count: Number(row.n),
+        };
+      })
+      .sort((a, b) => compareCodeUnits(a.system, b.system) || compareCodeUnits(a.aspect, b.aspect) || compareCodeUnits(a.severity, b.severity));
+  }
+
+  findingRanks(raw: FindingFilter): Promise<FindingRank[]> {
+    const filter = findingFilterSchema.parse(raw);
+    return this.#guard(async () => {
+      let query = this.#db
+        .selectFrom('findings as f')
+        .innerJoin('systems as s', 's.id', 'f.system_id')
+        .select([
+          'f.id',
+          's.name as system',
+          'f.fingerprint',
+          'f.aspect',
+          'f.severity',
+          'f.effort',
+          'f.last_status',
+          'f.first_seen',
+          'f.last_seen',
+          // A flag, not the suppression's JSON: ranking reads every finding.
+          sql<number>`case when f.suppressed is null then 0 else 1 end`.as('suppressed'),
+        ]);
+      if (filter.state !== 'all') query = query.where('f.state', '=', filter.state);
+      if (filter.systems !== undefined) query = filter.systems.length > 0 ? query.where('s.name', 'in', filter.systems) : query.where(sql<boolean>`1 = 0`);
+      if (filter.aspects !== undefined) query = filter.aspects.length > 0 ? query.where('f.aspect', 'in', filter.aspects) : query.where(sql<boolean>`1 = 0`);
+      if (filter.severities !== undefined) query = filter.severities.length > 0 ? query.where('f.severity', 'in', filter.severities) : query.where(sql<boolean>`1 = 0`);
+      if (filter.rules !== undefined) query = filter.rules.length > 0 ? query.where('f.rule', 'in', filter.rules) : query.where(sql<boolean>`1 = 0`);
+      if (filter.includeSuppressed !== true) query = query.where('f.suppressed', 'is', null);
+      if (filter.firstSeenAtOrBefore !== undefined) query = query.where('f.first_seen', '<=', filter.firstSeenAtOrBefore);
+      if (filter.text !== undefined && filter.text !== '') {
+        // lower() and LIKE fold ASCII only, on both backends alike (PostgreSQL's "C" collation).
+        const pattern = `%${asciiLower(filter.text).replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+        query = query.where((eb) =>
+          eb.or(
+            (['f.title', 'f.message', 'f.location_path'] as const).map((column) => sql<boolean>`lower(${sql.ref(column)}) like ${pattern} escape '\\'`),
+          ),
+        );
+      }
+      const rows = await query.execute();
+      return rows.map((row): FindingRank => {
+        const where = `${this.#backend.where}: finding ${row.fingerprint} of system ${row.system}`;
+        return {
+          ref: Number(row.id),
+          system: row.system,
+          fingerprint: row.fingerprint,
+          aspect: parseEnumColumn(row.aspect, aspectSchema, where, 'aspect'),
+          severity: parseEnumColumn(row.severity, severitySchema, where, 'severity'),
+          effort: row.effort === null ? null : parseEnumColumn(row.effort, effortSchema, where, 'effort'),
+          status: parseEnumColumn(row.last_status, findingStatusSchema, where, 'last_status'),
+          firstSeen: row.first_seen,
+          lastSeen: row.last_seen,
+          suppressed: Number(row.suppressed) === 1,
+        };
+      });
+    });
+  }
+
+  /** The columns of a finding's current state, as {@link KyselyStore.#toFinding} reads them. */
+  #currentFindingQuery() {
+    return this.#db
+      .selectFrom('findings as f')
+      .innerJoin('systems as s', 's.id', 'f.system_id')
+      .select([
+        'f.id',
+        'f.fingerprint',
+        's.name as system',
+        'f.probe',
+        'f.rule',
+        'f.aspect',
+        'f.severity',
+        'f.title',
+        'f.message',
+        'f.location_path',
+        'f.location_line',
+        'f.location_column',
+        'f.location_url',
+        'f.last_status as status',
+        'f.first_seen',
+        'f.last_seen',
+        'f.data',
+        'f.remediation',
+        'f.effort',
+        'f.suppressed',
+      ]);
+  }
+
+  findingsByRef(refs: readonly number[]): Promise<StoredFinding[]> {
+    return this.#guard(async () => {
+      const byId = new Map<number, StoredFinding>();
+      const wanted = [...new Set(refs.filter((ref) => Number.isSafeInteger(ref)))];
+      for (const chunk of chunks(wanted, IDS_CHUNK)) {
+        for (const row of await this.#currentFindingQuery().where('f.id', 'in', chunk).execute()) byId.set(Number(row.id), this.#toFinding(row));
+      }
+      return refs.flatMap((ref) => {
+        const finding = byId.get(ref);
+        return finding === undefined ? [] : [finding];
+      });
+    });
+  }
+
+  findingsChangedSince(since: string): Promise<StoredFinding[]> {
+    const floor = snapshotIdFloor(Date.parse(checkedTime(since, 'findingsChangedSince: since')));
+    return this.#guard(async () => {
+      const rows = await this.#currentFindingQuery()
+        .where('f.state', '=', 'open')
+        .where('f.id', 'in', (eb) =>
+          eb
+            .selectFrom('finding_occurrences as o')
+            .select('o.finding_id')
+            // Literal, so that the partial index finding_occurrences_recent_changes_idx applies.
+            .where(sql<boolean>`o.status <> 'open'`)
+            .where('o.status', 'in', ['new', 'reopened'])
+            // Snapshot ids begin with their start time (ids.ts): a range of ids is a range of time.
+            .where('o.snapshot_id', '>=', floor),
+        )
+        .orderBy('f.id')
+        .execute();
+      return rows.map((row) => this.#toFinding(row));
+    });
+  }
+
+  findingHistory(system: string, fingerprint: string): Promise<{ finding: StoredFinding; changes: FindingChange[] } | null> {
+    return this.#guard(async () => {
+      const row = await this.#currentFindingQuery().where('s.name', '=', system).where('f.fingerprint', '=', fingerprint).executeTakeFirst();
+      if (row === undefined) return null;
+      const changes = await this.#db
+        .selectFrom('finding_occurrences as o')
+        .innerJoin('snapshots as sn', 'sn.id', 'o.snapshot_id')
+        .select(['o.snapshot_id', 'sn.started_at', 'o.status'])
+        .where('o.finding_id', '=', Number(row.id))
+        // Literal, so that the partial index finding_occurrences_changes_idx applies.
+        .where(sql<boolean>`o.status <> 'open'`)
+        .orderBy('sn.started_at')
+        .orderBy('o.snapshot_id')
+        .execute();
+      const where = `${this.#backend.where}: finding ${fingerprint} of system ${system}`;
+      return {
+        finding: this.#toFinding(row),
+        changes: changes.map((change) => ({
+          snapshotId: change.snapshot_id,
+          at: change.started_at,
+          status: parseEnumColumn(change.status, findingStatusSchema, where, 'status'),
+        })),
+      };
+    });
+  }
+
+  latestProbeSnapshots(probe: string, options: { system?: string } = {}): Promise<Array<{ system: string; snapshotId: string; at: string }>> {
+    return this.#guard(async () => {
+      let query = this.#db.selectFrom('systems as s').select((eb) => [
+        's.name',
+        // Newest snapshots of the system first, each checked by the probe_runs primary key: stops
+        // at the first one where the probe ran.
+        eb
+          .selectFrom('snapshots as sn')
+          .innerJoin('probe_runs as pr', 'pr.snapshot_id', 'sn.id')
+          .select('sn.id')
+          .whereRef('sn.system_id', '=', 's.id')
+          .where('pr.probe', '=', probe)
+          .where('pr.status', 'in', ['ok', 'partial'])
+          .orderBy('sn.started_at', 'desc')
+          .orderBy('sn.id', 'desc')
+          .limit(1)
+          .as('id'),
+      ]);
+      if (options.system !== undefined) query = query.where('s.name', '=', options.system);
+      const heads = (await query.execute()).flatMap((head) => (head.id === null || head.id === undefined ? [] : [{ system: head.name, id: head.id }]));
+      const times = new Map<string, string>();
+      for (const chunk of chunks(
+        heads.map((head) => head.id),
+        IDS_CHUNK,
+      )) {
+        for (const row of await this.#db.selectFrom('snapshots').select(['id', 'started_at']).where('id', 'in', chunk).execute()) times.set(row.id, row.started_at);
+      }
+      return heads
+        .map((head) => ({ system: head.system, snapshotId: head.id, at: times.get(head.id) ?? '' }))
+        .sort((a, b) => compareCodeUnits(a.system, b.system));
+    });
+  }
+
+  probeFacts(probe: string, snapshotIds: readonly string[]): Promise<Map<string, unknown>> {
+    return this.#guard(async () => {
+      const facts = new Map<string, unknown>();
+      for (const chunk of chunks([...new Set(snapshotIds)], IDS_CHUNK)) {
+        const rows = await this.#db
+          .selectFrom('probe_runs')
+          .select(['snapshot_id', 'facts'])
+          .where('snapshot_id', 'in', chunk)
+          .where('probe', '=', probe)
+          .where('facts', 'is not', null)
+          .orderBy('snapshot_id')
+          .orderBy('ordinal')
+          .execute();
+        for (const row of rows) {
+          if (row.facts === null || facts.has(row.snapshot_id)) continue;
+          facts.set(row.snapshot_id, parseJsonColumn(row.facts, factsSchema, `${this.#backend.where}: probe run ${probe} of snapshot ${row.snapshot_id}`, 'facts'));
+        }
+      }
+      return facts;
+    });
+  }
+
+  systemMetrics(system: string, options: { since?: string } = {}): Promise<Array<MetricPoint & { name: string; probe: string }>> {
+    const since = options.since === undefined ? undefined : checkedTime(options.since, 'systemMetrics: since');
+    return this.#guard(async () => {
+      let query = this.#db
+        .selectFrom('metric_points as m')
+        .innerJoin('snapshots as sn', 'sn.id', 'm.snapshot_id')
+        .select(['m.name', 'm.probe', 'm.snapshot_id', 'sn.started_at', 'm.value', 'm.unit', 'm.labels'])
+        .where('m.system_id', '=', (eb) => eb.selectFrom('systems').select('systems.id').where('systems.name', '=', system));
+      // By id first (ids begin with the start time), so the range narrows the index scan.
+      if (since !== undefined) query = query.where('m.snapshot_id', '>=', snapshotIdFloor(Date.parse(since))).where('sn.started_at', '>=', since);
+      const rows = await query.orderBy('m.name').orderBy('sn.started_at').orderBy('sn.id').orderBy('m.ordinal').execute();
+      const labels = new Map<string, Record<string, string>>();
+      return rows.map((row) => {
+        let parsed = labels.get(row.labels);
+        if (parsed === undefined) {
+          parsed = parseJsonColumn(row.labels, labelsSchema, `${this.#backend.where}: metric ${row.name}`, 'labels');
+          labels.set(row.labels, parsed);
+        }
+        return { name: row.name, probe: row.probe, snapshotId: row.snapshot_id, at: row.started_at, value: Number(row.value), unit: row.unit, labels: { ...parsed } };
+      });
+    });
+  }
+
+  createIgnore(raw: IgnoreInput): Promise<{ ignore: StoredIgnore; suppressed: number }> {
+    const parsed = ignoreInputSchema.safeParse(raw);
+    if (!parsed.success) return Promise.reject(new TypeError(`invalid ignore: ${z.prettifyError(parsed.error)}`));
+    const input = parsed.data;
+    return this.#guard(() =>
+      this.#db.transaction().execute(async (trx) => {
+        const createdAt = new Date().toISOString();
+        const row = await trx
+          .insertInto('ignores')
+          .values({ system: input.system, fingerprint: input.fingerprint ?? null, rule: input.rule ?? null, reason: input.reason, until: input.until, created_at: createdAt })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        const ignore: StoredIgnore = {
+          id: Number(row.id),
+          system: input.system,
+          fingerprint: input.fingerprint ?? null,
+          rule: input.rule ?? null,
+          reason: input.reason,
+          until: input.until,
+          createdAt,
+        };
+        // An ignore past its last day hides nothing (the engine reports it as expired instead).
+        if (ignore.until !== null && ignore.until < createdAt.slice(0, 10)) return { ignore, suppressed: 0 };
+        const result = await this.#matchingFindings(trx.updateTable('findings').set({ suppressed: suppressionText(ignore) }), ignore)
+          .where('state', '=', 'open')
+          .where('suppressed', 'is', null)
+          .executeTakeFirst();
+        return { ignore, suppressed: Number(result.numUpdatedRows) };
+      }),
+    );
+  }
+
+  /** Narrows an update of `findings` to the rows an ignore matches (its system, fingerprint prefix or rule). */
+  #matchingFindings(query: FindingsUpdate, ignore: Pick<StoredIgnore, 'system' | 'fingerprint' | 'rule'>): FindingsUpdate {
+    let narrowed = query.where('system_id', '=', (eb) => eb.selectFrom('systems').select('systems.id').where('systems.name', '=', ignore.system));
+    // Fingerprints are checked as hex by ignoreInputSchema: nothing to escape in the pattern.
+    if (ignore.fingerprint !== null) narrowed = narrowed.where('fingerprint', 'like', `${ignore.fingerprint}%`);
+    if (ignore.rule !== null) narrowed = narrowed.where('rule', '=', ignore.rule);
+    return narrowed;
+  }
+
+  listIgnores(options: { system?: string } = {}): Promise<StoredIgnore[]> {
+    return this.#guard(async () => {
+      let query = this.#db.selectFrom('ignores').selectAll().orderBy('id');
+      if (options.system !== undefined) query = query.where('system', '=', options.system);
+      return (await query.execute()).map((row) => ({
+        id: Number(row.id),
+        system: row.system,
+        fingerprint: row.fingerprint,
+        rule: row.rule,
+        reason: row.reason,
+        until: row.until,
+        createdAt: row.created_at,
+      }));
+    });
+  }
+
+  deleteIgnore(id: number): Promise<boolean> {
+    if (!Number.isSafeInteger(id)) return Promise.resolve(false);
+    return this.#guard(() =>
+      this.#db.transaction().execute(async (trx) => {
+        const row = await trx.selectFrom('ignores').selectAll().where('id', '=', id).executeTakeFirst();
+        if (row === undefined) return false;
+        await trx.deleteFrom('ignores').where('id', '=', id).execute();
+        // Only the suppression this ignore wrote (same text): one of prodeng.yml stays.
+        await this.#matchingFindings(trx.updateTable('findings').set({ suppressed: null }), row)
+          .where('suppressed', '=', suppressionText(row))
+          .execute();
+        return true;
+      }),
+    );
   }
 
   async close(): Promise<void> {

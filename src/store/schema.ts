@@ -1,5 +1,5 @@
 /**
- * The tables as Kysely sees them (after migrations `0001-initial`, `0002-test-results` and `0003-ci-records`). Every JSON value is stored as
+ * The tables as Kysely sees them (after migrations `0001-initial`, `0002-test-results`, `0003-ci-records` and `0004-serve`). Every JSON value is stored as
  * text on both backends, every time as ISO-8601 text in UTC (`Date#toISOString()`), so that string
  * order is time order and the two dialects behave the same.
  */
@@ -188,6 +188,21 @@ export interface CiRecordsTable {
   recorded_at: string;
 }
 
+/** One row per ignore made through `prodeng serve`'s API (`0004-serve`). */
+export interface IgnoresTable {
+  id: Generated<number>;
+  /** The system's name (not a foreign key: a configured system may have no snapshot yet). */
+  system: string;
+  /** A fingerprint or a prefix of one (8 to 64 hex digits), or NULL when `rule` is set. */
+  fingerprint: string | null;
+  /** A rule id, or NULL when `fingerprint` is set. */
+  rule: string | null;
+  reason: string;
+  /** YYYY-MM-DD: the last day the ignore applies; NULL for no end. */
+  until: string | null;
+  created_at: string;
+}
+
 export interface Database {
   systems: SystemsTable;
   snapshots: SnapshotsTable;
@@ -199,6 +214,7 @@ export interface Database {
   test_cases: TestCasesTable;
   test_results: TestResultsTable;
   ci_records: CiRecordsTable;
+  ignores: IgnoresTable;
 }
 
 /** Kysely's migration bookkeeping tables, prefixed so they never clash in a shared PostgreSQL database. */
@@ -207,6 +223,7 @@ export const MIGRATION_LOCK_TABLE = 'prodeng_migration_lock';
 
 /** The data tables, e.g. for tests that empty a database between cases. */
 export const DATA_TABLES = [
+  'ignores',
   'ci_records',
   'test_results',
   'test_cases',

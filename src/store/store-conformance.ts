@@ -955,6 +955,228 @@ export function describeStoreConformance(name: string, factory: () => Promise<St
       expect(history.tests[0]).toMatchObject({ key: 'a\uFFFDb', name: 'n\uFFFD', lastMessage: 'm\uFFFD' });
       expect(history.runs[0]?.runId).toBe('r\uFFFD');
     });
+
+    // --- Reads and writes of prodeng serve ----------------------------------------------------
+
+    it('gives each system its latest snapshot, or its latest one at or before a time', async () => {
+      await store.recordSnapshot(snapshotInput(0, { system: 'web' }));
+      const web1 = await store.recordSnapshot(snapshotInput(2, { system: 'web', status: 'partial' }));
+      const api0 = await store.recordSnapshot(snapshotInput(1, { system: 'api' }));
+      expect(await store.latestSnapshots()).toStrictEqual([
+        { system: 'api', id: api0, startedAt: hour(1), finishedAt: expect.any(String), status: 'complete' },
+        { system: 'web', id: web1, startedAt: hour(2), finishedAt: expect.any(String), status: 'partial' },
+      ]);
+      const earlier = await store.latestSnapshots({ atOrBefore: hour(0) });
+      expect(earlier.map((s) => [s.system, s.startedAt])).toStrictEqual([['web', hour(0)]]);
+      expect(await store.latestSnapshots({ atOrBefore: hour(-1) })).toStrictEqual([]);
+      expect((await store.listSnapshots('web', { before: hour(2) })).map((s) => s.startedAt)).toStrictEqual([hour(0)]);
+      expect((await store.listSnapshots('web', { before: hour(3), limit: 1 })).map((s) => s.id)).toStrictEqual([web1]);
+    });
+
+    it('counts open findings by system, aspect and severity, now and at given snapshots', async () => {
+      const first = await store.recordSnapshot(
+        snapshotInput(0, {
+          findings: [
+            finding('a', { severity: 'high' }),
+            finding('b', { severity: 'high' }),
+            finding('c', { severity: 'low', suppressed: { reason: 'vendored', until: null } }),
+            finding('d', { probe: 'deps', aspect: 'security', severity: 'critical' }),
+          ],
+          probes: [probeRun('todo'), probeRun('deps')],
+        }),
+      );
+      const second = await store.recordSnapshot(snapshotInput(1, { findings: [finding('a', { severity: 'medium' })], probes: [probeRun('todo'), probeRun('deps')] }));
+      await store.recordSnapshot(snapshotInput(0, { system: 'api', findings: [finding('a', { severity: 'info' })] }));
+      expect(await store.openFindingCounts()).toStrictEqual([
+        { system: 'api', aspect: 'code-health', severity: 'info', count: 1 },
+        { system: 'web', aspect: 'code-health', severity: 'medium', count: 1 },
+      ]);
+      expect(await store.findingCountsAt([first])).toStrictEqual([
+        { system: 'web', aspect: 'code-health', severity: 'high', count: 2 },
+        { system: 'web', aspect: 'security', severity: 'critical', count: 1 },
+      ]);
+      // The resolved ones of the second snapshot are not counted.
+      expect(await store.findingCountsAt([second, 'NOSUCHSNAPSHOT'])).toStrictEqual([{ system: 'web', aspect: 'code-health', severity: 'medium', count: 1 }]);
+      expect(await store.findingCountsAt([])).toStrictEqual([]);
+    });
+
+    it('selects findings across systems by filter and reads them back by reference', async () => {
+      await store.recordSnapshot(
+        snapshotInput(0, {
+          findings: [
+            finding('a', { severity: 'high', title: 'Upgrade Node 18', effort: 'small' }),
+            finding('b', { severity: 'low', message: 'Contains 100%_done literally' }),
+            finding('c', { rule: 'todo/fixme', suppressed: { reason: 'later', until: null }, location: { path: 'lib/ÜBER.ts' } }),
+            finding('d', { probe: 'deps', aspect: 'security', rule: 'deps/cve', severity: 'critical', location: { url: 'https://x.test/' } }),
+          ],
+          probes: [probeRun('todo'), probeRun('deps')],
+        }),
+      );
+      await store.recordSnapshot(snapshotInput(5, { findings: [finding('a', { severity: 'high', title: 'Upgrade Node 18', effort: 'small' })], probes: [probeRun('todo')] }));
+      await store.recordSnapshot(snapshotInput(3, { system: 'api', findings: [finding('a', { severity: 'medium' })] }));
+      const keys = (ranks: { system: string; fingerprint: string }[]) => ranks.map((r) => `${r.system}:${r.fingerprint}`).sort();
+
+      const open = await store.findingRanks({ state: 'open' });
+      expect(keys(open)).toStrictEqual(['api:a', 'web:a', 'web:d']);
+      expect(open.find((r) => r.system === 'web' && r.fingerprint === 'a')).toStrictEqual({
+        ref: expect.any(Number),
+        system: 'web',
+        fingerprint: 'a',
+        aspect: 'code-health',
+        severity: 'high',
+        effort: 'small',
+        status: 'open',
+        firstSeen: hour(0),
+        lastSeen: hour(5),
+        suppressed: false,
+      });
+      expect(keys(await store.findingRanks({ state: 'resolved', includeSuppressed: true }))).toStrictEqual(['web:b', 'web:c']);
+      expect(keys(await store.findingRanks({ state: 'resolved' }))).toStrictEqual(['web:b']);
+      expect(keys(await store.findingRanks({ state: 'all', includeSuppressed: true }))).toHaveLength(5);
+      expect(keys(await store.findingRanks({ state: 'all', systems: ['api'] }))).toStrictEqual(['api:a']);
+      expect(keys(await store.findingRanks({ state: 'all', systems: [] }))).toStrictEqual([]);
+      expect(keys(await store.findingRanks({ state: 'all', aspects: ['security'] }))).toStrictEqual(['web:d']);
+      expect(keys(await store.findingRanks({ state: 'all', severities: ['critical', 'high'] }))).toStrictEqual(['web:a', 'web:d']);
+      expect(keys(await store.findingRanks({ state: 'all', rules: ['todo/fixme', 'deps/cve'], includeSuppressed: true }))).toStrictEqual(['web:c', 'web:d']);
+      expect(keys(await store.findingRanks({ state: 'all', firstSeenAtOrBefore: hour(1) }))).toStrictEqual(['web:a', 'web:b', 'web:d']);
+      // Text: case-insensitive for ASCII, in title, message or path; % and _ are literal.
+      expect(keys(await store.findingRanks({ state: 'all', text: 'node 18' }))).toStrictEqual(['api:a', 'web:a'].filter((k) => k === 'web:a'));
+      expect(keys(await store.findingRanks({ state: 'all', text: '100%_DONE' }))).toStrictEqual(['web:b']);
+      expect(keys(await store.findingRanks({ state: 'all', text: '0%d' }))).toStrictEqual([]);
+      expect(keys(await store.findingRanks({ state: 'all', text: 'lib/Ü', includeSuppressed: true }))).toStrictEqual(['web:c']);
+      expect(keys(await store.findingRanks({ state: 'all', text: 'x.test' }))).toStrictEqual([]);
+
+      const refs = open.map((r) => r.ref).reverse();
+      const full = await store.findingsByRef([...refs, 999_999]);
+      expect(full.map((f) => `${f.system}:${f.fingerprint}`)).toStrictEqual([...open].reverse().map((r) => `${r.system}:${r.fingerprint}`));
+      expect(full.find((f) => f.fingerprint === 'd')).toMatchObject({ location: { url: 'https://x.test/' }, status: 'new', data: { tag: 'TODO', fingerprint: 'd' } });
+    });
+
+    it('tells which open findings were new or reopened since a time, and the history of a finding', async () => {
+      await store.recordSnapshot(snapshotInput(0, { findings: [finding('a'), finding('b'), finding('c')] }));
+      await store.recordSnapshot(snapshotInput(1, { findings: [finding('a'), finding('b')] }));
+      await store.recordSnapshot(snapshotInput(2, { findings: [finding('a')] }));
+      await store.recordSnapshot(snapshotInput(3, { findings: [finding('a'), finding('c'), finding('d')] }));
+      await store.recordSnapshot(snapshotInput(4, { findings: [finding('a'), finding('c'), finding('d')] }));
+      await store.recordSnapshot(snapshotInput(3, { system: 'api', findings: [finding('e')] }));
+      const fingerprints = (findings: StoredFinding[]) => findings.map((f) => `${f.system}:${f.fingerprint}`).sort();
+      expect(fingerprints(await store.findingsChangedSince(hour(3)))).toStrictEqual(['api:e', 'web:c', 'web:d']);
+      expect(fingerprints(await store.findingsChangedSince(hour(4)))).toStrictEqual([]);
+      expect(fingerprints(await store.findingsChangedSince(hour(0)))).toStrictEqual(['api:e', 'web:a', 'web:c', 'web:d']);
+
+      const history = await store.findingHistory('web', 'c');
+      expect(history?.finding).toMatchObject({ fingerprint: 'c', system: 'web', status: 'open', firstSeen: hour(0), lastSeen: hour(4) });
+      expect(history?.changes.map((c) => [c.at, c.status])).toStrictEqual([
+        [hour(0), 'new'],
+        [hour(1), 'resolved'],
+        [hour(3), 'reopened'],
+      ]);
+      expect(history?.changes[0]?.snapshotId).toMatch(/^[0-9A-Z]{26}$/);
+      expect((await store.findingHistory('web', 'b'))?.changes.map((c) => c.status)).toStrictEqual(['new', 'resolved']);
+      expect(await store.findingHistory('api', 'c')).toBeNull();
+      expect(await store.findingHistory('nope', 'c')).toBeNull();
+    });
+
+    it("finds each system's latest snapshot where a probe ran, and that run's facts", async () => {
+      const ran = await store.recordSnapshot(snapshotInput(0, { probes: [probeRun('todo'), probeRun('tls', 'partial', { facts: { endpoints: [{ host: 'a' }] } })] }));
+      await store.recordSnapshot(snapshotInput(1, { probes: [probeRun('todo'), probeRun('tls', 'failed')] }));
+      await store.recordSnapshot(snapshotInput(2, { probes: [probeRun('todo'), probeRun('tls', 'skipped')] }));
+      const api = await store.recordSnapshot(snapshotInput(1, { system: 'api', probes: [probeRun('tls', 'ok')] }));
+      await store.recordSnapshot(snapshotInput(0, { system: 'db', probes: [probeRun('todo')] }));
+      expect(await store.latestProbeSnapshots('tls')).toStrictEqual([
+        { system: 'api', snapshotId: api, at: hour(1) },
+        { system: 'web', snapshotId: ran, at: hour(0) },
+      ]);
+      expect(await store.latestProbeSnapshots('tls', { system: 'web' })).toStrictEqual([{ system: 'web', snapshotId: ran, at: hour(0) }]);
+      expect(await store.latestProbeSnapshots('tls', { system: 'db' })).toStrictEqual([]);
+      const facts = await store.probeFacts('tls', [ran, api]);
+      expect([...facts]).toStrictEqual([[ran, { endpoints: [{ host: 'a' }] }]]);
+    });
+
+    it("reads every metric point of a system in one go, by name then time, from a time on", async () => {
+      for (const n of [0, 1, 2]) {
+        await store.recordSnapshot(
+          snapshotInput(n, { metrics: [metric('todo.count', n, { tag: 'FIXME' }), metric('a.first', 10 + n, {}, { probe: 'deps', unit: 'd' }), metric('todo.count', 5 * n, { tag: 'TODO' })] }),
+        );
+      }
+      await store.recordSnapshot(snapshotInput(1, { system: 'api', metrics: [metric('todo.count', 99)] }));
+      const points = await store.systemMetrics('web');
+      expect(points.map((p) => [p.name, p.at, p.value, p.labels.tag ?? null])).toStrictEqual([
+        ['a.first', hour(0), 10, null],
+        ['a.first', hour(1), 11, null],
+        ['a.first', hour(2), 12, null],
+        ['todo.count', hour(0), 0, 'FIXME'],
+        ['todo.count', hour(0), 0, 'TODO'],
+        ['todo.count', hour(1), 1, 'FIXME'],
+        ['todo.count', hour(1), 5, 'TODO'],
+        ['todo.count', hour(2), 2, 'FIXME'],
+        ['todo.count', hour(2), 10, 'TODO'],
+      ]);
+      expect(points[0]).toStrictEqual({ name: 'a.first', probe: 'deps', snapshotId: expect.any(String), at: hour(0), value: 10, unit: 'd', labels: {} });
+      expect((await store.systemMetrics('web', { since: hour(2) })).map((p) => p.value)).toStrictEqual([12, 2, 10]);
+      expect(await store.systemMetrics('nope')).toStrictEqual([]);
+    });
+
+    it('records ignores, applies them to the current findings at once, and lifts only their own suppression when deleted', async () => {
+      const config = { reason: 'from prodeng.yml', until: null };
+      await store.recordSnapshot(
+        snapshotInput(0, {
+          findings: [
+            finding('aaaaaaaa11'),
+            finding('aaaaaaaa22'),
+            finding('bbbbbbbb11', { rule: 'todo/fixme' }),
+            finding('bbbbbbbb22', { rule: 'todo/fixme', suppressed: config }),
+            finding('cccccccc11'),
+          ],
+        }),
+      );
+      await store.recordSnapshot(snapshotInput(0, { system: 'api', findings: [finding('aaaaaaaa11')] }));
+      const byPrefix = await store.createIgnore({ system: 'web', fingerprint: 'aaaaaaaa', reason: ' accepted ', until: null });
+      expect(byPrefix).toStrictEqual({
+        ignore: { id: expect.any(Number), system: 'web', fingerprint: 'aaaaaaaa', rule: null, reason: 'accepted', until: null, createdAt: expect.any(String) },
+        suppressed: 2,
+      });
+      const byRule = await store.createIgnore({ system: 'web', rule: 'todo/fixme', reason: 'later', until: '2999-12-31' });
+      expect(byRule.suppressed).toBe(1);
+      const expired = await store.createIgnore({ system: 'web', fingerprint: 'cccccccc11', reason: 'too late', until: '2000-01-01' });
+      expect(expired.suppressed).toBe(0);
+      const suppression = async (system: string) =>
+        Object.fromEntries((await store.currentFindings(system)).map((f) => [f.fingerprint, f.suppressed ?? null]));
+      expect(await suppression('web')).toStrictEqual({
+        aaaaaaaa11: { reason: 'accepted', until: null },
+        aaaaaaaa22: { reason: 'accepted', until: null },
+        bbbbbbbb11: { reason: 'later', until: '2999-12-31' },
+        bbbbbbbb22: config,
+        cccccccc11: null,
+      });
+      expect(await suppression('api')).toStrictEqual({ aaaaaaaa11: null });
+      expect((await store.listIgnores()).map((i) => i.id)).toStrictEqual([byPrefix.ignore.id, byRule.ignore.id, expired.ignore.id]);
+      expect(await store.listIgnores({ system: 'api' })).toStrictEqual([]);
+      expect((await store.listIgnores({ system: 'web' }))[1]).toStrictEqual(byRule.ignore);
+
+      expect(await store.deleteIgnore(byRule.ignore.id)).toBe(true);
+      expect(await store.deleteIgnore(byRule.ignore.id)).toBe(false);
+      expect(await store.deleteIgnore(123_456)).toBe(false);
+      const after = await suppression('web');
+      expect(after.bbbbbbbb11).toBeNull();
+      expect(after.bbbbbbbb22).toStrictEqual(config);
+      expect(after.aaaaaaaa11).toStrictEqual({ reason: 'accepted', until: null });
+      expect((await store.listIgnores()).map((i) => i.id)).toStrictEqual([byPrefix.ignore.id, expired.ignore.id]);
+    });
+
+    it('rejects invalid ignores without recording them', async () => {
+      const invalid: unknown[] = [
+        { system: 'web', reason: 'x', until: null },
+        { system: 'web', fingerprint: 'XYZ', reason: 'x', until: null },
+        { system: 'web', fingerprint: 'abc', reason: 'x', until: null },
+        { system: 'web', rule: 'Not A Rule', reason: 'x', until: null },
+        { system: 'web', rule: 'todo/marker', reason: '  ', until: null },
+        { system: 'web', rule: 'todo/marker', reason: 'x', until: '2024-02-30' },
+        { system: 'web', rule: 'todo/marker', reason: 'x' },
+        { system: '', rule: 'todo/marker', reason: 'x', until: null },
+      ];
+      for (const input of invalid) await expect(store.createIgnore(input as never)).rejects.toThrow(/^invalid ignore: /);
+      expect(await store.listIgnores()).toStrictEqual([]);
+    });
   });
 }
-

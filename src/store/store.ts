@@ -209,6 +209,85 @@ export interface CiRecordsOptions {
   pipeline?: string;
 }
 
+/** One system's snapshot, as {@link Store.latestSnapshots} gives it. */
+export interface SnapshotHead {
+  system: string;
+  id: string;
+  startedAt: string;
+  finishedAt: string;
+  status: SnapshotStatus;
+}
+
+/** How many findings of a system have an aspect and a severity. */
+export interface FindingCount {
+  system: string;
+  aspect: Aspect;
+  severity: Severity;
+  count: number;
+}
+
+/** Which findings {@link Store.findingRanks} selects; every given filter must hold. */
+export interface FindingFilter {
+  systems?: readonly string[];
+  aspects?: readonly Aspect[];
+  severities?: readonly Severity[];
+  rules?: readonly string[];
+  /** `open`: the current backlog (state open); `resolved`: resolved and not seen since; `all`: both. */
+  state: 'open' | 'resolved' | 'all';
+  /** Suppressed findings are left out unless this is true. */
+  includeSuppressed?: boolean;
+  /** Only findings first seen at or before this time (ISO-8601). */
+  firstSeenAtOrBefore?: string;
+  /** Case-insensitive (ASCII) substring of the title, the message or the location's path. */
+  text?: string;
+}
+
+/**
+ * What ranking a finding needs (see `report/priority.ts`), without its text and data: cheap to
+ * read for every finding of every system. `ref` designates the finding in {@link Store.findingsByRef}.
+ */
+export interface FindingRank {
+  ref: number;
+  system: string;
+  fingerprint: string;
+  aspect: Aspect;
+  severity: Severity;
+  effort: Effort | null;
+  status: FindingStatus;
+  firstSeen: string;
+  lastSeen: string;
+  suppressed: boolean;
+}
+
+/** A snapshot at which a finding's status changed (it was new, reopened or resolved). */
+export interface FindingChange {
+  snapshotId: string;
+  at: string;
+  status: FindingStatus;
+}
+
+export interface IgnoreInput {
+  system: string;
+  /** A fingerprint or a prefix of one (8 to 64 lower-case hex digits); or give `rule`. */
+  fingerprint?: string | null;
+  /** A rule id such as `todo/marker`; or give `fingerprint`. */
+  rule?: string | null;
+  reason: string;
+  /** YYYY-MM-DD, the last day it applies; null for no end. */
+  until: string | null;
+}
+
+/** An ignore made through `prodeng serve`'s API; applied at observation like an `ignore:` entry. */
+export interface StoredIgnore {
+  id: number;
+  system: string;
+  fingerprint: string | null;
+  rule: string | null;
+  reason: string;
+  until: string | null;
+  createdAt: string;
+}
+
 export interface Store {
   /** Applies pending migrations (idempotent; safe when several processes start at once). */
   migrate(): Promise<void>;
@@ -223,9 +302,9 @@ export interface Store {
   listSystems(): Promise<SystemSummary[]>;
   /**
    * Newest first (by `startedAt`, then id). Probe runs are included without their `facts` (which
-   * can be large); `getSnapshot` has them.
+   * can be large); `getSnapshot` has them. `before` (ISO-8601): only snapshots started before it.
    */
-  listSnapshots(system: string, options?: { limit?: number }): Promise<SnapshotRecord[]>;
+  listSnapshots(system: string, options?: { limit?: number; before?: string }): Promise<SnapshotRecord[]>;
   /** With probe runs and their facts; null when there is no such snapshot. */
   getSnapshot(id: string): Promise<SnapshotRecord | null>;
   /**
@@ -286,6 +365,54 @@ export interface Store {
   ciRecords(system: string, options?: CiRecordsOptions): Promise<CiRecord[]>;
   /** How many CI records a system has (0 for an unknown system). */
   ciRecordCount(system: string): Promise<number>;
+  /**
+   * Each system's latest snapshot (by `startedAt`, then id), or with `atOrBefore` its latest one
+   * started at or before that time; systems without one are left out. By system name.
+   */
+  latestSnapshots(options?: { atOrBefore?: string }): Promise<SnapshotHead[]>;
+  /** Open (state open), unsuppressed findings by system, aspect and severity; only non-zero counts. */
+  openFindingCounts(): Promise<FindingCount[]>;
+  /** What the given snapshots observed (resolved and suppressed findings left out), counted as above. */
+  findingCountsAt(snapshotIds: readonly string[]): Promise<FindingCount[]>;
+  /** The ranking fields of every finding the filter selects (any order). */
+  findingRanks(filter: FindingFilter): Promise<FindingRank[]>;
+  /** The current state of the findings `refs` designate (from {@link findingRanks}), in the order given. */
+  findingsByRef(refs: readonly number[]): Promise<StoredFinding[]>;
+  /**
+   * Findings open now that were new or reopened at a snapshot started at or after `since`
+   * (ISO-8601), any system; ordered by first appearance.
+   */
+  findingsChangedSince(since: string): Promise<StoredFinding[]>;
+  /**
+   * A finding's current state and every snapshot where its status changed (new, reopened,
+   * resolved), oldest first; null when the system has no finding with that fingerprint.
+   */
+  findingHistory(system: string, fingerprint: string): Promise<{ finding: StoredFinding; changes: FindingChange[] } | null>;
+  /**
+   * For each system (or the one named), the latest snapshot in which `probe` ran (status ok or
+   * partial), by system name.
+   */
+  latestProbeSnapshots(probe: string, options?: { system?: string }): Promise<Array<{ system: string; snapshotId: string; at: string }>>;
+  /** The facts `probe` reported in each of the given snapshots (absent: it reported none there). */
+  probeFacts(probe: string, snapshotIds: readonly string[]): Promise<Map<string, unknown>>;
+  /**
+   * Every metric point of a system from its snapshots started at or after `since` (all when
+   * absent), ordered by name, then time; one query, for the dashboard's charts.
+   */
+  systemMetrics(system: string, options?: { since?: string }): Promise<Array<MetricPoint & { name: string; probe: string }>>;
+  /**
+   * Records an ignore and applies it at once: the system's findings it matches that no other
+   * ignore suppresses become suppressed. Rejects with a TypeError for invalid input. Returns the
+   * ignore and how many findings it suppressed.
+   */
+  createIgnore(input: IgnoreInput): Promise<{ ignore: StoredIgnore; suppressed: number }>;
+  /** Ignores made through the API, oldest first; of one system when `system` is given. */
+  listIgnores(options?: { system?: string }): Promise<StoredIgnore[]>;
+  /**
+   * Deletes an ignore and lifts the suppression it put on the current findings (the next
+   * observation re-applies any other ignore that matches them). False when there is no such ignore.
+   */
+  deleteIgnore(id: number): Promise<boolean>;
   close(): Promise<void>;
 }
 

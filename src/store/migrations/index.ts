@@ -12,6 +12,7 @@ import { MIGRATION_LOCK_TABLE, MIGRATION_TABLE } from '../schema.js';
 import { initialMigration } from './0001-initial.js';
 import { testResultsMigration } from './0002-test-results.js';
 import { ciRecordsMigration } from './0003-ci-records.js';
+import { serveMigration } from './0004-serve.js';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
@@ -20,6 +21,7 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
     '0001-initial': initialMigration(dialect),
     '0002-test-results': testResultsMigration(dialect),
     '0003-ci-records': ciRecordsMigration(dialect),
+    '0004-serve': serveMigration(dialect),
   };
 }
 
