@@ -2,11 +2,11 @@ import { statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { ResolvedConfig, ResolvedSystem } from '../config/load.js';
 import { endpointUrlSchema } from '../config/schema.js';
-import { observe } from '../core/engine.js';
 import { SEVERITIES, type Severity } from '../core/model.js';
 import { buildReport } from '../core/report-builder.js';
 import { allProbes } from '../probes/registry.js';
 import { reporters } from '../report/index.js';
+import { runObservation, sourceProblem } from '../serve/runner.js';
 import { defineCommand, choice, positiveInt, UsageError, type CommandSpec, type OptionsSpec } from './args.js';
 import {
   cacheDirectory,
@@ -62,7 +62,11 @@ export const observeCommand = defineCommand(observeSpec, async ({ options, posit
       : config.systems.length > 0
         ? config.systems
         : [targetSystem('.', io, config)];
-  for (const system of systems) checkSources(system, config.file);
+  // Before the database is opened, so that a typo leaves no empty database behind.
+  for (const system of systems) {
+    const problem = sourceProblem(system, config.file);
+    if (problem !== undefined) throw new UsageError(problem);
+  }
   if (options.host) {
     for (const system of systems) system.sources = { ...system.sources, hosts: [...new Set([...(system.sources.hosts ?? []), 'local'])] };
   }
@@ -78,13 +82,13 @@ export const observeCommand = defineCommand(observeSpec, async ({ options, posit
   process.on('SIGTERM', onSignal);
   const progress = createProgress({ stream: io.stderr, enabled: io.stderr.isTTY === true && !options.quiet && format !== 'json' && format !== 'sarif' });
   try {
-    const observed = await observe({
+    const observed = await runObservation({
       systems,
       probes: allProbes,
       ...(only ? { only } : {}),
       store,
       offline: options.offline === true,
-      timeoutMs: config.timeoutMs,
+      config,
       cacheDir: cacheDirectory(dbUrl, io),
       signal: controller.signal,
       events: progress,
@@ -147,15 +151,4 @@ function targetSystem(target: string, io: Io, config: ResolvedConfig): ResolvedS
   }
   if (!isDir) throw new UsageError(`${target}: not a directory (a target is a repository directory)`);
   return systemFor(basename(path) || path, path);
-}
-
-function checkSources(system: ResolvedSystem, configFile: string | null): void {
-  const repo = system.sources.repo;
-  if (repo === undefined) return;
-  try {
-    if (statSync(repo).isDirectory()) return;
-  } catch {
-    // fall through to the error below
-  }
-  throw new UsageError(`${configFile ?? 'config'}: system "${system.name}": repo ${repo} is not a directory`);
 }
