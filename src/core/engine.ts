@@ -9,7 +9,7 @@ import type { ResolvedSystem } from '../config/load.js';
 import type { FindingInput, MetricInput, Store } from '../store/store.js';
 import { mapLimit } from '../util/concurrency.js';
 import { gitRevision } from '../util/git.js';
-import { compileIgnores } from './ignores.js';
+import { compileIgnores, storedIgnoreEntries } from './ignores.js';
 import { CORE_PROBE_ID, type ProbeResult, type ProbeRunRecord, type ProbeRunStatus, type SnapshotStatus } from './model.js';
 import type { AnyProbe, ProbeContext, SystemHistory } from './probe.js';
 import { TREND_PROBE_ID, trendFindings } from './trend.js';
@@ -68,7 +68,8 @@ async function observeSystem(system: ResolvedSystem, options: ObserveOptions, no
   // Asked alongside the probes rather than before them: git takes a few process starts.
   const revision = system.sources.repo ? gitRevision(system.sources.repo, options.signal) : Promise.resolve(null);
   revision.catch(() => undefined); // awaited below
-  const ignores = compileIgnores(system.ignores, started);
+  // Ignores of prodeng.yml and those made through `prodeng serve`'s API apply alike.
+  const ignores = compileIgnores([...system.ignores, ...storedIgnoreEntries(await options.store.listIgnores({ system: system.name }))], started);
 
   const runs = await mapLimit(
     options.probes,

@@ -6,6 +6,7 @@
  */
 import picomatch from 'picomatch';
 import type { LocatedIgnore } from '../config/load.js';
+import type { StoredIgnore } from '../store/store.js';
 import { fingerprint } from './fingerprint.js';
 import type { Finding, RuleMeta, Suppression } from './model.js';
 
@@ -13,10 +14,25 @@ export const IGNORE_EXPIRED_RULE: RuleMeta = {
   id: 'core/ignore-expired',
   title: 'An ignore entry has expired',
   description:
-    'An ignore entry in prodeng.yml is past its `until` date, so the findings it hid are back in the backlog.',
+    'An ignore entry in prodeng.yml (or one made through `prodeng serve`) is past its `until` date, so the findings it hid are back in the backlog.',
   defaultSeverity: 'low',
   remediation: 'Fix what the entry was hiding, or extend `until` with a reason that still holds, or delete the entry.',
 };
+
+/**
+ * Ignores made through `prodeng serve`'s API (kept in the store), as entries of prodeng.yml would
+ * be: the engine applies both alike. Their "file" is the API path that deletes them, which is
+ * where an expired one is reported.
+ */
+export function storedIgnoreEntries(ignores: readonly StoredIgnore[]): LocatedIgnore[] {
+  return ignores.map((ignore) => ({
+    ...(ignore.fingerprint === null ? {} : { fingerprint: ignore.fingerprint }),
+    ...(ignore.rule === null ? {} : { rule: ignore.rule }),
+    reason: ignore.reason,
+    ...(ignore.until === null ? {} : { until: ignore.until }),
+    source: { file: `api/v1/ignores/${ignore.id}`, line: undefined },
+  }));
+}
 
 /** Rules that prodeng itself reports, outside any probe. */
 export const CORE_RULES: readonly RuleMeta[] = [IGNORE_EXPIRED_RULE];
