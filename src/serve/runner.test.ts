@@ -27,10 +27,14 @@ function probe(run: (ctx: ProbeContext) => Promise<unknown>): AnyProbe {
   };
 }
 
-/** The store with one method replaced; every other call goes to the real one. */
+/** The store with one method replaced; every other call goes to the real one (bound: it has private fields). */
 function storeWith(store: Store, overrides: Partial<Store>): Store {
   return new Proxy(store, {
-    get: (target, key, receiver) => (key in overrides ? overrides[key as keyof Store] : Reflect.get(target, key, receiver)),
+    get: (target, key) => {
+      if (key in overrides) return overrides[key as keyof Store];
+      const value: unknown = Reflect.get(target, key, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
   });
 }
 
