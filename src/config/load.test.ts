@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { z } from 'zod';
@@ -213,6 +214,19 @@ describe('schedule', () => {
   it('bounds concurrentRuns', () => {
     expect(issuesOf('concurrentRuns: 0\n')[0]).toMatchObject({ key: 'concurrentRuns', line: 1 });
     expect(issuesOf('concurrentRuns: 1.5\n')[0]!.key).toBe('concurrentRuns');
+  });
+
+  it('loads the example of docs/configuration.md as documented', () => {
+    const docs = readFileSync(new URL('../../docs/configuration.md', import.meta.url), 'utf8');
+    const example = /## `schedule` \(`prodeng serve`\)\n\n```yaml\n([\s\S]*?)```/.exec(docs)?.[1];
+    expect(example).toBeDefined();
+    const config = parseConfig(example!, '/w/prodeng.yml', [fakeProbe]);
+    expect(config.concurrentRuns).toBe(2);
+    expect(config.systems.map((s) => [s.name, s.schedule!.cron, s.schedule!.timezone])).toEqual([
+      ['shop', '0 */4 * * 1-5', 'Europe/Berlin'],
+      ['partner-api', '30 7 * * *', 'America/New_York'],
+      ['archive', null, 'Europe/Berlin'],
+    ]);
   });
 
   it('suggests the schedule keys for a typo', () => {
