@@ -1,0 +1,45 @@
+/** Data loading for the pages. */
+import { useEffect, useState } from 'preact/hooks';
+import { getJson } from './api.ts';
+
+export interface Loaded<T> {
+  data: T | undefined;
+  error: unknown;
+  loading: boolean;
+  reload(): void;
+}
+
+/**
+ * GETs an API path (null: nothing to load) and keeps the answer; a newer path or a reload aborts
+ * the request in flight. The previous answer stays while the next one loads, so paging and
+ * reloading do not flicker.
+ */
+export function useApi<T>(path: string | null): Loaded<T> {
+  const [state, setState] = useState<{ data: T | undefined; error: unknown; loading: boolean }>({ data: undefined, error: undefined, loading: path !== null });
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    if (path === null) {
+      setState({ data: undefined, error: undefined, loading: false });
+      return;
+    }
+    const controller = new AbortController();
+    setState((previous) => ({ data: previous.data, error: undefined, loading: true }));
+    getJson<T>(path, controller.signal).then(
+      (data) => {
+        if (!controller.signal.aborted) setState({ data, error: undefined, loading: false });
+      },
+      (error: unknown) => {
+        if (!controller.signal.aborted) setState({ data: undefined, error, loading: false });
+      },
+    );
+    return () => controller.abort();
+  }, [path, tick]);
+  return { ...state, reload: () => setTick((n) => n + 1) };
+}
+
+/** Sets the document's title while a page is shown. */
+export function useTitle(title: string): void {
+  useEffect(() => {
+    document.title = title ? `${title} – prodeng` : 'prodeng';
+  }, [title]);
+}
