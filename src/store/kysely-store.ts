@@ -1785,13 +1785,13 @@ export class KyselyStore implements Store {
     });
   }
 
-  createIgnore(raw: IgnoreInput): Promise<{ ignore: StoredIgnore; suppressed: number }> {
+  createIgnore(raw: IgnoreInput, options: { now?: Date } = {}): Promise<{ ignore: StoredIgnore; suppressed: number }> {
     const parsed = ignoreInputSchema.safeParse(raw);
     if (!parsed.success) return Promise.reject(new TypeError(`invalid ignore: ${z.prettifyError(parsed.error)}`));
     const input = parsed.data;
     return this.#guard(() =>
       this.#db.transaction().execute(async (trx) => {
-        const createdAt = new Date().toISOString();
+        const createdAt = (options.now ?? new Date()).toISOString();
         const row = await trx
           .insertInto('ignores')
           .values({ system: input.system, fingerprint: input.fingerprint ?? null, rule: input.rule ?? null, reason: input.reason, until: input.until, created_at: createdAt })

@@ -402,10 +402,10 @@ export interface Store {
   systemMetrics(system: string, options?: { since?: string }): Promise<Array<MetricPoint & { name: string; probe: string }>>;
   /**
    * Records an ignore and applies it at once: the system's findings it matches that no other
-   * ignore suppresses become suppressed. Rejects with a TypeError for invalid input. Returns the
-   * ignore and how many findings it suppressed.
+   * ignore suppresses become suppressed (unless its `until` is before `now`'s day). Rejects with a
+   * TypeError for invalid input. Returns the ignore and how many findings it suppressed.
    */
-  createIgnore(input: IgnoreInput): Promise<{ ignore: StoredIgnore; suppressed: number }>;
+  createIgnore(input: IgnoreInput, options?: { now?: Date }): Promise<{ ignore: StoredIgnore; suppressed: number }>;
   /** Ignores made through the API, oldest first; of one system when `system` is given. */
   listIgnores(options?: { system?: string }): Promise<StoredIgnore[]>;
   /**
