@@ -19,6 +19,7 @@ import { observeCommand } from './observe.js';
 import { probesCommand } from './probes.js';
 import { reportCommand } from './report.js';
 import { sbomCommand } from './sbom.js';
+import { serveCommand } from './serve.js';
 import { testsCommand } from './tests.js';
 
 export const EXIT = { ok: 0, failOn: 1, usage: 2, database: 3, output: 4, download: 5, internal: 70, interrupted: 130 } as const;
@@ -31,6 +32,7 @@ const commands: Record<string, Command> = {
   ingest: ingestCommand,
   tests: testsCommand,
   changepoints: changepointsCommand,
+  serve: serveCommand,
   init: initCommand,
   probes: probesCommand,
   sbom: sbomCommand,
