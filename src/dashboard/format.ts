@@ -26,6 +26,8 @@ export interface Formatter {
   seconds(value: number | null | undefined): string;
   /** A short date for chart axes ("Jun 3"), in the viewer's time zone. */
   shortDate(ms: number): string;
+  /** A short time of day for chart axes over less than two days ("14:05"). */
+  shortTime(ms: number): string;
 }
 
 const DASH = '–';
@@ -86,6 +88,7 @@ export function createFormatter(locale: string, timeZone?: string): Formatter {
   const dayFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' });
   const monthFormat = new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'long', timeZone: 'UTC' });
   const shortFormat = new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric', ...zone });
+  const timeFormat = new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit', ...zone });
   const relativeFormat = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
   const numberFormats = new Map<number, Intl.NumberFormat>();
   const numberFormat = (digits: number) => {
@@ -149,5 +152,6 @@ export function createFormatter(locale: string, timeZone?: string): Formatter {
     },
     seconds: (value) => (value === null || value === undefined || !Number.isFinite(value) ? DASH : sec2.format(value)),
     shortDate: (ms) => (Number.isFinite(ms) ? shortFormat.format(new Date(ms)) : DASH),
+    shortTime: (ms) => (Number.isFinite(ms) ? timeFormat.format(new Date(ms)) : DASH),
   };
 }

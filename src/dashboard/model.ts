@@ -200,6 +200,13 @@ export function seriesLabel(name: string, labels: Record<string, string>): strin
   return entries.length ? `${name}{${entries.map(([k, v]) => `${k}="${v}"`).join(', ')}}` : name;
 }
 
+/** A series that never moved (every value the same, no change point): listed, not charted. */
+export function isFlat(series: { points: readonly { value: number }[]; changePoints: readonly unknown[] }): boolean {
+  if (series.changePoints.length > 0) return false;
+  const first = series.points[0]?.value;
+  return series.points.every((point) => point.value === first);
+}
+
 /** The default pair of a diff: the two newest snapshots (newest first in the list). */
 export function defaultPair(snapshotIds: readonly string[]): { from: string; to: string } | null {
   if (snapshotIds.length < 2) return null;

@@ -19,10 +19,11 @@ describe('routes', () => {
   });
 
   it('round-trip hostile names', () => {
-    for (const name of ['web/app', '"><img src=x onerror=alert(1)>', '<script>alert(1)</script>', 'a b?c#d', '日本語', '...']) {
+    for (const name of ['web/app', '"><img src=x onerror=alert(1)>', '<script>alert(1)</script>', 'a b?c#d', '日本語', '...', 'shop.example.com']) {
       expect(parseRoute(new URL(paths.system(name), 'http://x').pathname)).toEqual({ page: 'system', system: name });
       expect(parseRoute(new URL(paths.finding(name, 'f'), 'http://x').pathname)).toEqual({ page: 'finding', system: name, fingerprint: 'f' });
       expect(paths.system(name)).not.toMatch(/[<>"# ?]/);
+      expect(paths.system(name)).not.toMatch(/\.[^/]*$/);
     }
   });
 

@@ -43,7 +43,11 @@ export function parseRoute(pathname: string, search = ''): Route {
   return { page: 'not-found', path: pathname };
 }
 
-const enc = encodeURIComponent;
+/**
+ * A path segment: percent-encoded, dots included — the server answers a path whose last segment
+ * has an extension (`/systems/shop.example`) as a missing file, not with the dashboard.
+ */
+const enc = (segment: string) => encodeURIComponent(segment).replaceAll('.', '%2E');
 
 export const paths = {
   overview: () => '/',

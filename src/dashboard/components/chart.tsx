@@ -42,6 +42,9 @@ export function SeriesChart({ series }: { series: Series }) {
     : t('chart.empty', { name: label });
   const { size } = geometry;
   const last = geometry.dots.at(-1);
+  const span = (geometry.xTicks.at(-1)?.time ?? 0) - (geometry.xTicks[0]?.time ?? 0);
+  const tickText = span < 2 * 86_400_000 ? f.shortTime : f.shortDate;
+  const anchor = (x: number) => (x < size.left + 20 ? 'start' : x > size.width - size.right - 20 ? 'end' : 'middle');
   return (
     <figure class="chart-card">
       <figcaption>
@@ -60,9 +63,9 @@ export function SeriesChart({ series }: { series: Series }) {
             </text>
           </g>
         ))}
-        {geometry.xTicks.map((tick) => (
-          <text key={`x${tick.time}`} class="axis" x={tick.x} y={size.height - 6} text-anchor="middle">
-            {f.shortDate(tick.time)}
+        {geometry.xTicks.filter((tick, i, all) => i === 0 || tickText(tick.time) !== tickText(all[i - 1]!.time)).map((tick) => (
+          <text key={`x${tick.time}`} class="axis" x={tick.x} y={size.height - 6} text-anchor={anchor(tick.x)}>
+            {tickText(tick.time)}
           </text>
         ))}
         {geometry.means.map((mean, i) => (

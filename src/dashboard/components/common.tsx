@@ -105,7 +105,7 @@ export function trendText(t: Translate, now: Partial<Counts> | null | undefined,
 export function Trend({ now, weekAgo }: { now: Partial<Counts> | null | undefined; weekAgo: Partial<Counts> | null | undefined }) {
   const { t } = useApp();
   const { direction, delta } = trendOf(now, weekAgo);
-  const symbol = { worse: '▲', better: '▼', same: '＝', unknown: '' }[direction];
+  const symbol = { worse: '▲', better: '▼', same: '=', unknown: '' }[direction];
   if (direction === 'unknown') return null;
   return (
     <span class={`trend trend-${direction}`} title={trendText(t, now, weekAgo)}>
@@ -169,7 +169,7 @@ export function FindingTable({ findings, caption, showSystem = true, showAspect 
                   <a href={paths.system(finding.system)}>{finding.system}</a>
                 </td>
               )}
-              {showAspect && <td>{aspectLabel(t, finding.aspect)}</td>}
+              {showAspect && <td class="aspect-cell">{aspectLabel(t, finding.aspect)}</td>}
               <td>
                 <code>{finding.rule}</code>
               </td>

@@ -9,7 +9,7 @@ import { ObserveButton } from '../components/observe.tsx';
 import { useApp } from '../context.ts';
 import { useApi, useTitle } from '../hooks.ts';
 import { getJson } from '../api.ts';
-import { defaultPair, groupByAspect, seriesLabel } from '../model.ts';
+import { defaultPair, groupByAspect, isFlat, seriesLabel } from '../model.ts';
 import { apiPath, buildQuery } from '../query.ts';
 import { paths } from '../router.ts';
 import type { Diff, FindingsPage, Series, Snapshot, SystemDetail } from '../types.ts';
@@ -140,12 +140,14 @@ function ProbeRuns({ snapshot }: { snapshot: Snapshot }) {
 }
 
 function MetricsSection({ system }: { system: string }) {
-  const { t } = useApp();
+  const { t, f } = useApp();
   const metrics = useApi<{ series: Series[] }>(`${apiPath('systems', system, 'metrics')}${buildQuery({ last: 365 })}`);
   const [probe, setProbe] = useState('');
   const series = metrics.data?.series ?? [];
   const probes = useMemo(() => [...new Set(series.map((s) => s.probe))].sort(), [series]);
-  const shown = (probe ? series.filter((s) => s.probe === probe) : series).slice().sort((a, b) => b.changePoints.length - a.changePoints.length || seriesLabel(a.name, a.labels).localeCompare(seriesLabel(b.name, b.labels)));
+  const selected = (probe ? series.filter((s) => s.probe === probe) : series).slice().sort((a, b) => b.changePoints.length - a.changePoints.length || seriesLabel(a.name, a.labels).localeCompare(seriesLabel(b.name, b.labels)));
+  const moving = selected.filter((s) => !isFlat(s));
+  const steady = selected.filter((s) => isFlat(s));
   return (
     <section id="vitals" aria-labelledby="vitals-title" tabIndex={-1}>
       <h2 id="vitals-title">{t('system.vitals')}</h2>
@@ -170,11 +172,47 @@ function MetricsSection({ system }: { system: string }) {
               </label>
               <span class="muted">{t('system.chartHelp')}</span>
             </div>
+            {moving.length === 0 && <p class="muted">{t('system.nothingMoved')}</p>}
             <div class="charts">
-              {shown.map((s) => (
+              {moving.map((s) => (
                 <SeriesChart key={`${s.probe}\u0000${seriesLabel(s.name, s.labels)}`} series={s} />
               ))}
             </div>
+            {steady.length > 0 && (
+              <details class="steady">
+                <summary>{t('system.steady', { n: steady.length })}</summary>
+                <div class="table-wrap" role="region" aria-label={t('system.steady', { n: steady.length })} tabIndex={0}>
+                  <table>
+                    <caption class="sr-only">{t('system.steady', { n: steady.length })}</caption>
+                    <thead>
+                      <tr>
+                        <th scope="col">{t('diff.metric')}</th>
+                        <th scope="col" class="num">
+                          {t('chart.value')}
+                        </th>
+                        <th scope="col" class="num">
+                          {t('system.points')}
+                        </th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {steady.map((s) => (
+                        <tr key={`${s.probe}\u0000${seriesLabel(s.name, s.labels)}`}>
+                          <th scope="row">
+                            <code>{seriesLabel(s.name, s.labels)}</code>
+                          </th>
+                          <td class="num">
+                            {f.number(s.points[0]?.value)}
+                            {s.unit && ` ${s.unit}`}
+                          </td>
+                          <td class="num">{f.number(s.points.length, 0)}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+              </details>
+            )}
           </>
         ))}
     </section>
