@@ -212,7 +212,7 @@ export function yesNo(t: Translate, value: unknown): string {
 
 /** Any JSON value as text: primitives as they are, the rest as indented JSON in a <pre>. */
 export function JsonValue({ value }: { value: unknown }) {
-  if (value === null || value === undefined) return <span class="muted">–</span>;
+  if (value === null || value === undefined || (Array.isArray(value) && value.length === 0)) return <span class="muted">–</span>;
   if (typeof value === 'string') return <span class="pre-wrap">{value}</span>;
   if (typeof value === 'number' || typeof value === 'boolean') return <span>{String(value)}</span>;
   if (Array.isArray(value) && value.every((item) => item === null || ['string', 'number', 'boolean'].includes(typeof item))) {
