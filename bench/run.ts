@@ -12,9 +12,9 @@
  * it — that bench wants an empty database. Without it, junit measures SQLite only.
  *
  * Some benches need more than Node.js: todo installs a pinned set of npm packages once (a few
- * minutes) and compares with ripgrep and leasot; tls needs openssl, nginx, sslscan and testssl.sh
- * (`apt-get install openssl nginx-light sslscan testssl.sh`) and runs testssl.sh for several minutes.
- * The whole run takes the better part of an hour on two cores.
+ * minutes) and compares with ripgrep (`apt-get install ripgrep`) and leasot; tls needs openssl,
+ * nginx, sslscan and testssl.sh (`apt-get install openssl nginx-light sslscan testssl.sh`) and runs
+ * testssl.sh for several minutes. The whole run takes about 15 minutes on two cores.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
