@@ -45,7 +45,7 @@ export const TREND_IMPROVEMENT_RULE: RuleMeta = {
 
 export const TREND_RULES: readonly RuleMeta[] = [TREND_REGRESSION_RULE, TREND_IMPROVEMENT_RULE];
 
-/** Documented defaults (docs/changepoints.md). */
+/** Documented defaults (docs/changepoints.md, Defaults). */
 export const TREND_DEFAULTS = {
   /** Fewer points than this (history + the new value) are not analysed: too little to tell. */
   minPoints: 8,
