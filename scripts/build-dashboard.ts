@@ -62,7 +62,7 @@ function indexHtml(files: { js: string; css: string; icon: string }): string {
 </head>
 <body>
 <div id="app"></div>
-<noscript>The prodeng dashboard needs JavaScript. The same data is in the JSON API under /api/v1/ and in the prodeng command line.</noscript>
+<noscript><p>The prodeng dashboard needs JavaScript. The same data is in the JSON API under /api/v1/ and in the prodeng command line.</p><p lang="ja">prodeng のダッシュボードには JavaScript が必要です。同じデータは JSON API (/api/v1/) と prodeng コマンドで見られます。</p></noscript>
 </body>
 </html>
 `;

@@ -69,6 +69,8 @@ interface RequestOptions {
   body?: unknown;
   signal?: AbortSignal;
   accept?: string;
+  /** False: answer a 401 with an error instead of asking for the token (early fetches). */
+  ask?: boolean;
 }
 
 /** One API request, asking for the token when needed; at most two tries with a new token. */
@@ -97,7 +99,7 @@ export async function request(path: string, options: RequestOptions = {}): Promi
       if (error instanceof DOMException && error.name === 'AbortError') throw error;
       throw new ApiError(0, 'network', error instanceof Error ? error.message : String(error));
     }
-    if (response.status === 401 && attempt < 2) {
+    if (response.status === 401 && attempt < 2 && options.ask !== false) {
       if (bearer) setToken(null);
       bearer = await askToken(bearer ? 'invalid' : 'required');
       if (!bearer) throw await errorOf(response);
@@ -108,8 +110,8 @@ export async function request(path: string, options: RequestOptions = {}): Promi
   }
 }
 
-export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
-  const response = await request(path, { signal });
+export async function getJson<T>(path: string, signal?: AbortSignal, ask = true): Promise<T> {
+  const response = await request(path, { signal, ask });
   return (await response.json()) as T;
 }
 

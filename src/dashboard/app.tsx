@@ -36,12 +36,13 @@ export function App() {
   const mainRef = useRef<HTMLElement>(null);
   const firstRender = useRef(true);
 
+  // The translator and formatter change only with the language, so that pages can memoise on them.
+  const words = useMemo(() => ({ t: translator(lang), f: createFormatter(formatLocale(lang, navigator.languages ?? [navigator.language])) }), [lang]);
   const value = useMemo<AppContextValue>(() => {
-    const locale = formatLocale(lang, navigator.languages ?? [navigator.language]);
     return {
       lang,
-      t: translator(lang),
-      f: createFormatter(locale),
+      t: words.t,
+      f: words.f,
       meta: meta.data ?? null,
       navigate: (path, options) => {
         if (options?.replace) history.replaceState(null, '', path);
@@ -53,7 +54,7 @@ export function App() {
         setTimeout(() => setAnnouncement(message), 50);
       },
     };
-  }, [lang, meta.data]);
+  }, [lang, words, meta.data]);
   const { t } = value;
 
   useEffect(() => {

@@ -1,6 +1,29 @@
 /** Data loading for the pages. */
 import { useEffect, useState } from 'preact/hooks';
-import { getJson } from './api.ts';
+import { ApiError, getJson } from './api.ts';
+
+/** Answers asked for before the first render (main.tsx), taken by the first useApi of the path. */
+const early = new Map<string, Promise<unknown>>();
+
+/**
+ * Starts a GET before the page renders, without asking for a token: a 401 is left to the page's
+ * own request, which asks.
+ */
+export function prefetch(path: string): void {
+  const pending = getJson(path, undefined, false);
+  pending.catch(() => undefined);
+  early.set(path, pending);
+}
+
+function load<T>(path: string, signal: AbortSignal): Promise<T> {
+  const pending = early.get(path) as Promise<T> | undefined;
+  if (!pending) return getJson<T>(path, signal);
+  early.delete(path);
+  return pending.catch((error: unknown) => {
+    if (error instanceof ApiError && error.status === 401) return getJson<T>(path, signal);
+    throw error;
+  });
+}
 
 export interface Loaded<T> {
   data: T | undefined;
@@ -24,7 +47,7 @@ export function useApi<T>(path: string | null): Loaded<T> {
     }
     const controller = new AbortController();
     setState((previous) => ({ data: previous.data, error: undefined, loading: true }));
-    getJson<T>(path, controller.signal).then(
+    load<T>(path, controller.signal).then(
       (data) => {
         if (!controller.signal.aborted) setState({ data, error: undefined, loading: false });
       },

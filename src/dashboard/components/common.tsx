@@ -88,8 +88,8 @@ export function CountChips({ counts }: { counts: Partial<Counts> | null | undefi
   return (
     <span class="chips">
       {shown.map((s) => (
-        <span key={s} class={`chip sev-${s}`} title={t(`severity.${s}`)}>
-          <span class="chip-key">{t(`severityShort.${s}`)}</span>
+        <span key={s} class={`chip sev-${s}`}>
+          {t(`severityShort.${s}`)}
           {counts?.[s] ?? 0}
         </span>
       ))}
@@ -103,12 +103,11 @@ export function trendText(t: Translate, now: Partial<Counts> | null | undefined,
 }
 
 export function Trend({ now, weekAgo }: { now: Partial<Counts> | null | undefined; weekAgo: Partial<Counts> | null | undefined }) {
-  const { t } = useApp();
   const { direction, delta } = trendOf(now, weekAgo);
   const symbol = { worse: '▲', better: '▼', same: '=', unknown: '' }[direction];
   if (direction === 'unknown') return null;
   return (
-    <span class={`trend trend-${direction}`} title={trendText(t, now, weekAgo)}>
+    <span class={`trend trend-${direction}`}>
       {symbol}
       {delta !== 0 ? ` ${delta > 0 ? '+' : '−'}${Math.abs(delta)}` : ''}
     </span>

@@ -9,10 +9,10 @@ import { useApi, useTitle } from '../hooks.ts';
 import { aspectColumns, overviewRows, systemCounts, totalOf, type SystemOrder } from '../model.ts';
 import { apiPath, buildQuery } from '../query.ts';
 import { paths } from '../router.ts';
-import type { Overview } from '../types.ts';
+import type { Overview, OverviewSystem } from '../types.ts';
 
 export function OverviewPage() {
-  const { t, meta } = useApp();
+  const { t, f, meta } = useApp();
   useTitle(t('overview.title'));
   const overview = useApi<Overview>(apiPath('overview'));
   const [filter, setFilter] = useState('');
@@ -20,6 +20,8 @@ export function OverviewPage() {
   const data = overview.data;
   const columns = useMemo(() => (data ? aspectColumns(data.systems, meta?.aspects ?? []) : []), [data, meta]);
   const rows = useMemo(() => (data ? overviewRows(data.systems, filter, order) : []), [data, filter, order]);
+  // The same element while nothing it shows changed: Preact then skips the 100 rows entirely.
+  const body = useMemo(() => <MatrixBody rows={rows} columns={columns} />, [rows, columns, t, f]);
 
   return (
     <>
@@ -67,51 +69,13 @@ export function OverviewPage() {
                       <th scope="col">{t('overview.total')}</th>
                     </tr>
                   </thead>
-                  <tbody>
-                    {rows.map((system) => (
-                      <tr key={system.name}>
-                        <th scope="row">
-                          <a href={paths.system(system.name)}>{system.name}</a>
-                        </th>
-                        <td class="latest">
-                          {system.latestAt ? <Time iso={system.latestAt} /> : <span class="muted">{t('overview.never')}</span>}
-                          {system.latestStatus && system.latestStatus !== 'complete' && <StatusBadge status={system.latestStatus} />}
-                        </td>
-                        {columns.map((aspect) => {
-                          const cell = system.aspects[aspect];
-                          const open = cell?.open;
-                          const total = totalOf(open);
-                          if (!cell || (total === 0 && totalOf(cell.weekAgo) === 0)) {
-                            return (
-                              <td key={aspect} class="cell empty">
-                                <span class="muted">0</span>
-                              </td>
-                            );
-                          }
-                          const label = `${aspectLabel(t, aspect)}: ${countsText(t, open)}; ${trendText(t, open, cell.weekAgo)}`;
-                          return (
-                            <td key={aspect} class="cell">
-                              <a href={paths.backlog(buildQuery({ system: [system.name], aspect: [aspect] }))} aria-label={label} title={label}>
-                                <CountChips counts={open} />
-                                <Trend now={open} weekAgo={cell.weekAgo} />
-                              </a>
-                            </td>
-                          );
-                        })}
-                        <td class="cell">
-                          <a href={paths.backlog(buildQuery({ system: [system.name] }))} aria-label={`${t('overview.total')}: ${countsText(t, systemCounts(system))}`}>
-                            <CountChips counts={systemCounts(system)} />
-                          </a>
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
+                  {body}
                 </table>
               </div>
             )}
             <p class="legend muted">{t('overview.legend')}</p>
           </section>
-          <section aria-labelledby="worse-title">
+          <section aria-labelledby="worse-title" class="worse-section">
             <h2 id="worse-title">{t('overview.worse')}</h2>
             <p class="muted">{t('overview.worseHelp')}</p>
             {data.worse.length === 0 ? <p>{t('overview.nothingWorse')}</p> : <FindingTable findings={data.worse} caption={t('overview.worse')} />}
@@ -119,5 +83,49 @@ export function OverviewPage() {
         </>
       )}
     </>
+  );
+}
+
+/** The matrix's rows: one per system, a link per non-empty cell with its counts and trend. */
+function MatrixBody({ rows, columns }: { rows: OverviewSystem[]; columns: string[] }) {
+  const { t } = useApp();
+  return (
+    <tbody>
+      {rows.map((system) => (
+        <tr key={system.name}>
+          <th scope="row">
+            <a href={paths.system(system.name)}>{system.name}</a>
+          </th>
+          <td class="latest">
+            {system.latestAt ? <Time iso={system.latestAt} /> : <span class="muted">{t('overview.never')}</span>}
+            {system.latestStatus && system.latestStatus !== 'complete' && <StatusBadge status={system.latestStatus} />}
+          </td>
+          {columns.map((aspect) => {
+            const cell = system.aspects[aspect];
+            const open = cell?.open;
+            if (!cell || (totalOf(open) === 0 && totalOf(cell.weekAgo) === 0)) {
+              return (
+                <td key={aspect} class="cell empty">
+                  0
+                </td>
+              );
+            }
+            return (
+              <td key={aspect} class="cell">
+                <a href={paths.backlog(buildQuery({ system: [system.name], aspect: [aspect] }))} aria-label={`${aspectLabel(t, aspect)}: ${countsText(t, open)}; ${trendText(t, open, cell.weekAgo)}`}>
+                  <CountChips counts={open} />
+                  <Trend now={open} weekAgo={cell.weekAgo} />
+                </a>
+              </td>
+            );
+          })}
+          <td class="cell">
+            <a href={paths.backlog(buildQuery({ system: [system.name] }))} aria-label={`${t('overview.total')}: ${countsText(t, systemCounts(system))}`}>
+              <CountChips counts={systemCounts(system)} />
+            </a>
+          </td>
+        </tr>
+      ))}
+    </tbody>
   );
 }
