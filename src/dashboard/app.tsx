@@ -165,7 +165,7 @@ export function App() {
               ))}
             </select>
           </label>
-          {hasToken ? (
+          {meta.data && !meta.data.writable && !meta.data.authRequired ? null : hasToken ? (
             <button type="button" onClick={() => setToken(null)}>
               {t('token.forget')}
             </button>

@@ -81,15 +81,7 @@ export function SeriesChart({ series }: { series: Series }) {
         ))}
         {last && <circle class="dot" cx={last.x} cy={last.y} r="3" />}
       </svg>
-      {series.changePoints.length > 0 && (
-        <ul class="change-list">
-          {series.changePoints.map((change, i) => (
-            <li key={i} class={`change-${kindOf(change.kind)}`}>
-              {t(KEYS[kindOf(change.kind)], { at: f.date(change.at), before: f.number(change.before), after: f.number(change.after) })}
-            </li>
-          ))}
-        </ul>
-      )}
+      {series.changePoints.length > 0 && <ChangeList changes={series.changePoints} />}
       <button type="button" class="link-button" aria-expanded={showTable} onClick={() => setShowTable(!showTable)}>
         {showTable ? t('chart.hideData') : t('chart.showData')}
       </button>
@@ -120,5 +112,30 @@ export function SeriesChart({ series }: { series: Series }) {
         </div>
       )}
     </figure>
+  );
+}
+
+const RECENT_CHANGES = 3;
+
+/** The latest change points in words; the older ones behind a disclosure. */
+function ChangeList({ changes }: { changes: Series['changePoints'] }) {
+  const { t, f } = useApp();
+  const item = (change: Series['changePoints'][number], i: number) => (
+    <li key={i} class={`change-${kindOf(change.kind)}`}>
+      {t(KEYS[kindOf(change.kind)], { at: f.date(change.at), before: f.number(change.before), after: f.number(change.after) })}
+    </li>
+  );
+  const recent = changes.slice(-RECENT_CHANGES);
+  const older = changes.slice(0, -RECENT_CHANGES);
+  return (
+    <>
+      {older.length > 0 && (
+        <details class="older-changes">
+          <summary>{t('chart.olderChanges', { n: older.length })}</summary>
+          <ul class="change-list">{older.map(item)}</ul>
+        </details>
+      )}
+      <ul class="change-list">{recent.map(item)}</ul>
+    </>
   );
 }
