@@ -12,7 +12,7 @@ import { CHANGEPOINT_DEFAULTS, detectChangePoints, type ChangePointOptions, type
 import { changepointsOutput, readSeries, SeriesInputError } from '../analysis/changepoints/input.js';
 import { escapeControls } from '../report/escape.js';
 import { choice, defineCommand, positiveInt, UsageError, type CommandSpec, type OptionsSpec } from './args.js';
-import { writeOutput } from './context.js';
+import { writeOutput } from './output.js';
 
 export const changepointsSpec = {
   name: 'changepoints',

@@ -2,7 +2,7 @@
  * What the commands share: where the database is, which config applies, how to write output, and
  * whether to colour it.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { defaultConfig, loadConfigFile, type ResolvedConfig } from '../config/load.js';
@@ -82,22 +82,7 @@ export function useColor(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv): bo
 }
 
 /** Exit code 4: the result could not be written (disk full, permissions). */
-export class OutputError extends Error {
-  readonly code = 'output';
-}
+export { OutputError, writeOutput } from './output.js';
 
-export function writeOutput(text: string, file: string | undefined, io: Io): void {
-  if (file === undefined || file === '-') {
-    io.stdout.write(text);
-    return;
-  }
-  try {
-    writeFileSync(resolve(io.cwd, file), text);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOSPC' ? 'the disk is full' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (error as Error).message;
-    throw new OutputError(`cannot write --output ${file}: ${why}`);
-  }
-}
 
 export { toolVersion } from '../util/version.js';

@@ -9,6 +9,7 @@ import { Cron } from 'croner';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { z } from 'zod';
 import type { AnyProbe, SystemSpec } from '../core/probe.js';
+import { ConfigError, type ConfigIssue, formatIssue } from './errors.js';
 import { configSchema as baseConfigSchema, systemSchema, type IgnoreEntry } from './schema.js';
 
 /** The documented default of `schedule:`: every day at 06:00 in the schedule's time zone. */
@@ -78,27 +79,7 @@ export function localTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 }
 
-export interface ConfigIssue {
-  file: string;
-  line?: number;
-  column?: number;
-  /** Dotted key path such as `systems[0].repo`; empty for the document itself. */
-  key: string;
-  message: string;
-}
-
-export class ConfigError extends Error {
-  readonly code = 'config';
-  constructor(readonly issues: ConfigIssue[]) {
-    super(issues.map(formatIssue).join('\n'));
-    this.name = 'ConfigError';
-  }
-}
-
-export function formatIssue(issue: ConfigIssue): string {
-  const where = [issue.file, issue.line, issue.column].filter((part) => part !== undefined).join(':');
-  return `${where}: ${issue.key ? `${issue.key}: ` : ''}${issue.message}`;
-}
+export { ConfigError, type ConfigIssue, formatIssue } from './errors.js';
 
 /** An ignore entry with where it was written, so an expired one can be reported at its line. */
 export interface LocatedIgnore extends IgnoreEntry {
