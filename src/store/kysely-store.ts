@@ -32,7 +32,7 @@ import {
   type ParsedSnapshotInput,
 } from './codec.js';
 import { StoreError } from './errors.js';
-import { SNAPSHOT_ID_CHARS, SNAPSHOT_ID_LENGTH, newSnapshotId, snapshotIdFloor } from './ids.js';
+import { SNAPSHOT_ID_CHARS, SNAPSHOT_ID_LENGTH, newSnapshotId, snapshotIdFloor, snapshotIdTime } from './ids.js';
 import { migrateToLatest, type StoreDialect } from './migrations/index.js';
 import type { CiRecordsTable, Database, FindingsTable, TestRunsTable } from './schema.js';
 import type {
@@ -269,6 +269,11 @@ function compareCiRows(a: CiKeyRow, b: CiKeyRow): number {
 const factsSchema = z.unknown();
 
 type FindingsUpdate = UpdateQueryBuilder<Database, 'findings', 'findings', UpdateResult>;
+
+const ASPECT_SET: ReadonlySet<string> = new Set(aspectSchema.options);
+const SEVERITY_SET: ReadonlySet<string> = new Set(severitySchema.options);
+const EFFORT_SET: ReadonlySet<string> = new Set(effortSchema.options);
+const FINDING_STATUS_SET: ReadonlySet<string> = new Set(findingStatusSchema.options);
 
 /** A time argument, normalised like every stored time (`toISOString()`); a TypeError otherwise. */
 function checkedTime(value: string, what: string): string {
@@ -1085,10 +1090,11 @@ export class KyselyStore implements Store {
     });
   }
 
-  listSystems(): Promise<SystemSummary[]> {
+  listSystems(options: { system?: string } = {}): Promise<SystemSummary[]> {
     return this.#guard(async () => {
       const rows = await this.#db
         .selectFrom('systems as s')
+        .$if(options.system !== undefined, (qb) => qb.where('s.name', '=', options.system!))
         .select((eb) => [
           's.name',
           eb
@@ -1510,7 +1516,7 @@ export class KyselyStore implements Store {
     });
   }
 
-  openFindingCounts(): Promise<FindingCount[]> {
+  openFindingCounts(options: { system?: string } = {}): Promise<FindingCount[]> {
     return this.#guard(async () => {
       const rows = await this.#db
         .selectFrom('findings as f')
@@ -1518,6 +1524,7 @@ export class KyselyStore implements Store {
         .select((eb) => ['s.name as system', 'f.aspect', 'f.severity', eb.fn.countAll().as('n')])
         .where('f.state', '=', 'open')
         .where('f.suppressed', 'is', null)
+        .$if(options.system !== undefined, (qb) => qb.where('s.name', '=', options.system!))
         .groupBy(['s.name', 'f.aspect', 'f.severity'])
         .execute();
       return this.#toCounts(rows);
@@ -1599,21 +1606,23 @@ export class KyselyStore implements Store {
         );
       }
       const rows = await query.execute();
-      return rows.map((row): FindingRank => {
-        const where = `${this.#backend.where}: finding ${row.fingerprint} of system ${row.system}`;
-        return {
+      // Tens of thousands of rows: a set lookup per column, zod (and its message) only for a bad one.
+      const check = <T extends string>(value: string, known: ReadonlySet<string>, schema: z.ZodType<T>, row: { fingerprint: string; system: string }, column: string): T =>
+        known.has(value) ? (value as T) : parseEnumColumn(value, schema, `${this.#backend.where}: finding ${row.fingerprint} of system ${row.system}`, column);
+      return rows.map(
+        (row): FindingRank => ({
           ref: Number(row.id),
           system: row.system,
           fingerprint: row.fingerprint,
-          aspect: parseEnumColumn(row.aspect, aspectSchema, where, 'aspect'),
-          severity: parseEnumColumn(row.severity, severitySchema, where, 'severity'),
-          effort: row.effort === null ? null : parseEnumColumn(row.effort, effortSchema, where, 'effort'),
-          status: parseEnumColumn(row.last_status, findingStatusSchema, where, 'last_status'),
+          aspect: check(row.aspect, ASPECT_SET, aspectSchema, row, 'aspect'),
+          severity: check(row.severity, SEVERITY_SET, severitySchema, row, 'severity'),
+          effort: row.effort === null ? null : check(row.effort, EFFORT_SET, effortSchema, row, 'effort'),
+          status: check(row.last_status, FINDING_STATUS_SET, findingStatusSchema, row, 'last_status'),
           firstSeen: row.first_seen,
           lastSeen: row.last_seen,
           suppressed: Number(row.suppressed) === 1,
-        };
-      });
+        }),
+      );
     });
   }
 
@@ -1663,21 +1672,25 @@ export class KyselyStore implements Store {
   findingsChangedSince(since: string): Promise<StoredFinding[]> {
     const floor = snapshotIdFloor(Date.parse(checkedTime(since, 'findingsChangedSince: since')));
     return this.#guard(async () => {
-      const rows = await this.#currentFindingQuery()
-        .where('f.state', '=', 'open')
-        .where('f.id', 'in', (eb) =>
-          eb
-            .selectFrom('finding_occurrences as o')
-            .select('o.finding_id')
-            // Literal, so that the partial index finding_occurrences_recent_changes_idx applies.
-            .where(sql<boolean>`o.status <> 'open'`)
-            .where('o.status', 'in', ['new', 'reopened'])
-            // Snapshot ids begin with their start time (ids.ts): a range of ids is a range of time.
-            .where('o.snapshot_id', '>=', floor),
-        )
-        .orderBy('f.id')
+      // Two steps, so that both backends start from the few recent changes rather than from every
+      // open finding.
+      const changed = await this.#db
+        .selectFrom('finding_occurrences as o')
+        .select('o.finding_id')
+        .distinct()
+        // Literal, so that the partial index finding_occurrences_recent_changes_idx applies.
+        .where(sql<boolean>`o.status <> 'open'`)
+        .where('o.status', 'in', ['new', 'reopened'])
+        // Snapshot ids begin with their start time (ids.ts): a range of ids is a range of time.
+        .where('o.snapshot_id', '>=', floor)
         .execute();
-      return rows.map((row) => this.#toFinding(row));
+      const ids = changed.map((row) => Number(row.finding_id)).sort((a, b) => a - b);
+      const findings: StoredFinding[] = [];
+      for (const chunk of chunks(ids, IDS_CHUNK)) {
+        const rows = await this.#currentFindingQuery().where('f.id', 'in', chunk).where('f.state', '=', 'open').orderBy('f.id').execute();
+        for (const row of rows) findings.push(this.#toFinding(row));
+      }
+      return findings;
     });
   }
 
@@ -1765,22 +1778,31 @@ export class KyselyStore implements Store {
   systemMetrics(system: string, options: { since?: string } = {}): Promise<Array<MetricPoint & { name: string; probe: string }>> {
     const since = options.since === undefined ? undefined : checkedTime(options.since, 'systemMetrics: since');
     return this.#guard(async () => {
+      // No join with snapshots: an id begins with its snapshot's start time (ids.ts), so id order is
+      // time order, a time range is an id range, and the time is read from the id. The rows then
+      // come from one range of metric_points_system_series_idx.
       let query = this.#db
         .selectFrom('metric_points as m')
-        .innerJoin('snapshots as sn', 'sn.id', 'm.snapshot_id')
-        .select(['m.name', 'm.probe', 'm.snapshot_id', 'sn.started_at', 'm.value', 'm.unit', 'm.labels'])
+        .select(['m.name', 'm.probe', 'm.snapshot_id', 'm.value', 'm.unit', 'm.labels'])
         .where('m.system_id', '=', (eb) => eb.selectFrom('systems').select('systems.id').where('systems.name', '=', system));
-      // By id first (ids begin with the start time), so the range narrows the index scan.
-      if (since !== undefined) query = query.where('m.snapshot_id', '>=', snapshotIdFloor(Date.parse(since))).where('sn.started_at', '>=', since);
-      const rows = await query.orderBy('m.name').orderBy('sn.started_at').orderBy('sn.id').orderBy('m.ordinal').execute();
+      if (since !== undefined) query = query.where('m.snapshot_id', '>=', snapshotIdFloor(Date.parse(since)));
+      const rows = await query.orderBy('m.name').orderBy('m.snapshot_id').orderBy('m.ordinal').execute();
       const labels = new Map<string, Record<string, string>>();
+      const times = new Map<string, string>();
       return rows.map((row) => {
         let parsed = labels.get(row.labels);
         if (parsed === undefined) {
           parsed = parseJsonColumn(row.labels, labelsSchema, `${this.#backend.where}: metric ${row.name}`, 'labels');
           labels.set(row.labels, parsed);
         }
-        return { name: row.name, probe: row.probe, snapshotId: row.snapshot_id, at: row.started_at, value: Number(row.value), unit: row.unit, labels: { ...parsed } };
+        let at = times.get(row.snapshot_id);
+        if (at === undefined) {
+          const time = snapshotIdTime(row.snapshot_id);
+          if (time === null) throw new StoreError('corrupt', `${this.#backend.where}: metric ${row.name} belongs to ${JSON.stringify(row.snapshot_id)}, which is not a snapshot id.`);
+          at = new Date(time).toISOString();
+          times.set(row.snapshot_id, at);
+        }
+        return { name: row.name, probe: row.probe, snapshotId: row.snapshot_id, at, value: Number(row.value), unit: row.unit, labels: { ...parsed } };
       });
     });
   }
@@ -1824,6 +1846,23 @@ export class KyselyStore implements Store {
     if (ignore.fingerprint !== null) narrowed = narrowed.where('fingerprint', 'like', `${ignore.fingerprint}%`);
     if (ignore.rule !== null) narrowed = narrowed.where('rule', '=', ignore.rule);
     return narrowed;
+  }
+
+  changeToken(): Promise<string> {
+    return this.#guard(async () => {
+      // Snapshots are never deleted, so their count grows with every recording (whatever its
+      // start time); systems' updated_at moves with test runs and CI records too. Ignores are few:
+      // their content itself is hashed, so equal tokens mean equal data even when ids are reused.
+      const row = await this.#db
+        .selectNoFrom((eb) => [
+          eb.selectFrom('snapshots').select((count) => count.fn.countAll().as('n')).as('snapshots'),
+          eb.selectFrom('systems').select((max) => max.fn.max('updated_at').as('t')).as('updated'),
+        ])
+        .executeTakeFirstOrThrow();
+      const ignores = await this.#db.selectFrom('ignores').select(['id', 'system', 'fingerprint', 'rule', 'reason', 'until']).orderBy('id').execute();
+      const hash = createHash('sha256').update(JSON.stringify(ignores.map((i) => [Number(i.id), i.system, i.fingerprint, i.rule, i.reason, i.until]))).digest('hex').slice(0, 16);
+      return `${String(row.snapshots)}/${String(row.updated ?? '')}/${hash}`;
+    });
   }
 
   listIgnores(options: { system?: string } = {}): Promise<StoredIgnore[]> {

@@ -991,6 +991,10 @@ export function describeStoreConformance(name: string, factory: () => Promise<St
         { system: 'api', aspect: 'code-health', severity: 'info', count: 1 },
         { system: 'web', aspect: 'code-health', severity: 'medium', count: 1 },
       ]);
+      expect(await store.openFindingCounts({ system: 'web' })).toStrictEqual([{ system: 'web', aspect: 'code-health', severity: 'medium', count: 1 }]);
+      expect(await store.openFindingCounts({ system: 'nope' })).toStrictEqual([]);
+      expect((await store.listSystems({ system: 'web' })).map((s) => [s.name, s.snapshots])).toStrictEqual([['web', 2]]);
+      expect(await store.listSystems({ system: 'nope' })).toStrictEqual([]);
       expect(await store.findingCountsAt([first])).toStrictEqual([
         { system: 'web', aspect: 'code-health', severity: 'high', count: 2 },
         { system: 'web', aspect: 'security', severity: 'critical', count: 1 },
@@ -1162,6 +1166,34 @@ export function describeStoreConformance(name: string, factory: () => Promise<St
       expect(after.bbbbbbbb22).toStrictEqual(config);
       expect(after.aaaaaaaa11).toStrictEqual({ reason: 'accepted', until: null });
       expect((await store.listIgnores()).map((i) => i.id)).toStrictEqual([byPrefix.ignore.id, expired.ignore.id]);
+    });
+
+    it('changes its change token with every snapshot, test run and ignore', async () => {
+      const tokens = [await store.changeToken()];
+      const changed = async () => {
+        const token = await store.changeToken();
+        expect(token).not.toBe(tokens.at(-1));
+        tokens.push(token);
+      };
+      expect(await store.changeToken()).toBe(tokens[0]);
+      await store.recordSnapshot(snapshotInput(0, { findings: [finding('aaaaaaaa01')] }));
+      await changed();
+      // Recorded out of order (an earlier start): the token still moves.
+      await store.recordSnapshot(snapshotInput(-5, { system: 'api' }));
+      await changed();
+      await store.recordTestRun(testRun(1, [testResult('a')]));
+      await changed();
+      const first = await store.createIgnore({ system: 'web', rule: 'todo/marker', reason: 'x', until: null });
+      await changed();
+      await store.deleteIgnore(first.ignore.id);
+      await changed();
+      // The same state again (no ignore): the same token, whatever ids come next.
+      expect(tokens.at(-1)).toBe(tokens[3]);
+      const second = await store.createIgnore({ system: 'web', rule: 'todo/fixme', reason: 'y', until: null });
+      await changed();
+      // Another ignore than the first, even if it got the first one's id back.
+      expect(tokens.at(-1)).not.toBe(tokens[4]);
+      await store.deleteIgnore(second.ignore.id);
     });
 
     it('rejects invalid ignores without recording them', async () => {

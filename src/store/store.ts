@@ -298,8 +298,8 @@ export interface Store {
    * Rejects with a TypeError for invalid input, a `StoreError` for backend failures.
    */
   recordSnapshot(input: SnapshotInput): Promise<string>;
-  /** By name, in code-unit order (the same on every backend). */
-  listSystems(): Promise<SystemSummary[]>;
+  /** By name, in code-unit order (the same on every backend); only the one named by `system`, if given. */
+  listSystems(options?: { system?: string }): Promise<SystemSummary[]>;
   /**
    * Newest first (by `startedAt`, then id). Probe runs are included without their `facts` (which
    * can be large); `getSnapshot` has them. `before` (ISO-8601): only snapshots started before it.
@@ -370,8 +370,8 @@ export interface Store {
    * started at or before that time; systems without one are left out. By system name.
    */
   latestSnapshots(options?: { atOrBefore?: string }): Promise<SnapshotHead[]>;
-  /** Open (state open), unsuppressed findings by system, aspect and severity; only non-zero counts. */
-  openFindingCounts(): Promise<FindingCount[]>;
+  /** Open (state open), unsuppressed findings by system, aspect and severity; only non-zero counts; of one system if given. */
+  openFindingCounts(options?: { system?: string }): Promise<FindingCount[]>;
   /** What the given snapshots observed (resolved and suppressed findings left out), counted as above. */
   findingCountsAt(snapshotIds: readonly string[]): Promise<FindingCount[]>;
   /** The ranking fields of every finding the filter selects (any order). */
@@ -397,7 +397,8 @@ export interface Store {
   probeFacts(probe: string, snapshotIds: readonly string[]): Promise<Map<string, unknown>>;
   /**
    * Every metric point of a system from its snapshots started at or after `since` (all when
-   * absent), ordered by name, then time; one query, for the dashboard's charts.
+   * absent), ordered by name, then time (then snapshot id, then recording order); one query, for the
+   * dashboard's charts.
    */
   systemMetrics(system: string, options?: { since?: string }): Promise<Array<MetricPoint & { name: string; probe: string }>>;
   /**
@@ -406,6 +407,12 @@ export interface Store {
    * TypeError for invalid input. Returns the ignore and how many findings it suppressed.
    */
   createIgnore(input: IgnoreInput, options?: { now?: Date }): Promise<{ ignore: StoredIgnore; suppressed: number }>;
+  /**
+   * A value that changes whenever what the other reads return can have changed — a snapshot
+   * recorded, an ignore made or deleted, by this process or any other — and is equal only when
+   * they cannot have. Cheap (a few aggregates), for caches of derived results.
+   */
+  changeToken(): Promise<string>;
   /** Ignores made through the API, oldest first; of one system when `system` is given. */
   listIgnores(options?: { system?: string }): Promise<StoredIgnore[]>;
   /**

@@ -11,9 +11,14 @@
  * lookups instead of scans of the whole history. Queries must repeat the predicate
  * `status <> 'open'` literally (not as a bound parameter) for SQLite and PostgreSQL to use them.
  *
- * `findings_state_system_idx`: the open findings of every system at once (the dashboard's
- * overview, /metrics, the cross-system findings list), where `findings_system_state_idx` leads with
- * the system. Same dialect rules as `0001-initial`.
+ * `findings_state_system_idx`: the findings of every system at once by state (the dashboard's
+ * overview, /metrics, the cross-system findings list); on SQLite covering what ranking and counting
+ * read, so that neither touches the table's wide rows (title, message, data).
+ *
+ * `metric_points_system_series_idx`: a system's series in one contiguous range (by name, then
+ * snapshot id, which sorts by time); on SQLite covering, so the dashboard's charts read no table row.
+ *
+ * Same dialect rules as `0001-initial`.
  */
 import { sql, type Kysely } from 'kysely';
 import type { Migration } from 'kysely/migration';
@@ -53,7 +58,23 @@ export function serveMigration(dialect: StoreDialect): Migration {
         .columns(['snapshot_id', 'status'])
         .where(sql<boolean>`status <> 'open'`)
         .execute();
-      await db.schema.createIndex('findings_state_system_idx').on('findings').columns(['state', 'system_id']).execute();
+      // Covering on SQLite only: PostgreSQL refuses index entries over a third of a page, and a
+      // suppression's reason or a label value has no length limit. PostgreSQL reads the rows from
+      // its shared buffers instead.
+      await db.schema
+        .createIndex('findings_state_system_idx')
+        .on('findings')
+        .columns(
+          dialect === 'sqlite'
+            ? ['state', 'system_id', 'aspect', 'severity', 'rule', 'effort', 'last_status', 'first_seen', 'last_seen', 'fingerprint', 'suppressed']
+            : ['state', 'system_id'],
+        )
+        .execute();
+      await db.schema
+        .createIndex('metric_points_system_series_idx')
+        .on('metric_points')
+        .columns(dialect === 'sqlite' ? ['system_id', 'name', 'snapshot_id', 'ordinal', 'probe', 'value', 'unit', 'labels'] : ['system_id', 'name', 'snapshot_id', 'ordinal'])
+        .execute();
     },
   };
 }
