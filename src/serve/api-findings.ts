@@ -7,7 +7,7 @@
  */
 import { SEVERITIES, severityRank, type FindingRecord, type Severity } from '../core/model.js';
 import { escapeMarkdownInline } from '../report/escape.js';
-import { compareRanked, priority, rankFindings, type UnrankedFinding } from '../report/priority.js';
+import { priority, rankFindings, type UnrankedFinding } from '../report/priority.js';
 import { toJsonValue } from '../report/json.js';
 import type { FindingFilter, FindingRank, Store, StoredFinding } from '../store/store.js';
 import type { FindingsQuery } from './api-schemas.js';
@@ -78,47 +78,42 @@ export function findingFilter(query: FindingsQuery, now: Date): FindingFilter {
   return filter;
 }
 
-const SUPPRESSED = { reason: '', until: null };
-
-/** What compareRanked reads of a finding, built from its rank alone. */
-function rankRecord(rank: FindingRank, now: Date): FindingRecord {
-  // priority() reads severity, aspect, firstSeen and effort only: a rank has them all.
-  const partial = { severity: rank.severity, aspect: rank.aspect, firstSeen: rank.firstSeen, effort: rank.effort } as UnrankedFinding;
-  return {
-    ...(partial as FindingRecord),
-    fingerprint: rank.fingerprint,
-    system: rank.system,
-    status: rank.status,
-    lastSeen: rank.lastSeen,
-    ...(rank.suppressed ? { suppressed: SUPPRESSED } : {}),
-    priority: priority(partial, now),
-  };
-}
-
-function group(record: FindingRecord): number {
-  if (record.suppressed !== undefined) return 2;
-  return record.status === 'resolved' ? 1 : 0;
-}
+const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * Orders ranks as asked: always backlog before resolved before suppressed (as in reports), then by
- * the chosen key, then the backlog order (a total order, so pages never overlap).
+ * the chosen key, then the backlog order of `compareRanked` (report/priority.ts) — a total order,
+ * so pages never overlap. The keys are computed once per finding: tens of thousands are sorted for
+ * every page.
  */
 export function sortRanks(ranks: readonly FindingRank[], sort: FindingsQuery['sort'], now: Date): FindingRank[] {
-  const keyed = ranks.map((rank) => ({ rank, record: rankRecord(rank, now) }));
-  const byKey = (a: FindingRecord, b: FindingRecord): number => {
-    switch (sort) {
-      case 'age':
-        return Date.parse(a.firstSeen) - Date.parse(b.firstSeen);
-      case 'severity':
-        return severityRank(b.severity) - severityRank(a.severity);
-      case 'lastSeen':
-        return Date.parse(b.lastSeen) - Date.parse(a.lastSeen);
-      case 'priority':
-        return 0;
-    }
-  };
-  keyed.sort((a, b) => group(a.record) - group(b.record) || byKey(a.record, b.record) || compareRanked(a.record, b.record));
+  const keyed = ranks.map((rank) => {
+    // priority() reads severity, aspect, firstSeen and effort only: a rank has them all.
+    const value = priority({ severity: rank.severity, aspect: rank.aspect, firstSeen: rank.firstSeen, effort: rank.effort } as UnrankedFinding, now);
+    const first = Date.parse(rank.firstSeen);
+    return {
+      rank,
+      group: rank.suppressed ? 2 : rank.status === 'resolved' ? 1 : 0,
+      priority: value,
+      severity: severityRank(rank.severity),
+      first: Number.isNaN(first) ? Number.POSITIVE_INFINITY : first,
+      last: Date.parse(rank.lastSeen) || 0,
+    };
+  });
+  type Keyed = (typeof keyed)[number];
+  const byKey: (a: Keyed, b: Keyed) => number =
+    sort === 'age' ? (a, b) => a.first - b.first : sort === 'severity' ? (a, b) => b.severity - a.severity : sort === 'lastSeen' ? (a, b) => b.last - a.last : () => 0;
+  keyed.sort(
+    (a, b) =>
+      a.group - b.group ||
+      byKey(a, b) ||
+      b.priority - a.priority ||
+      b.severity - a.severity ||
+      (a.first === b.first ? 0 : a.first < b.first ? -1 : 1) ||
+      compareText(a.rank.firstSeen, b.rank.firstSeen) ||
+      compareText(a.rank.fingerprint, b.rank.fingerprint) ||
+      compareText(a.rank.system, b.rank.system),
+  );
   return keyed.map((entry) => entry.rank);
 }
 

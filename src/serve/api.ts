@@ -8,7 +8,8 @@
  * reads full findings only for the page it answers.
  */
 import { z } from 'zod';
-import { detectChangePoints } from '../analysis/changepoints/edivisive.js';
+import { detectChangePoints, type ChangePointResult } from '../analysis/changepoints/edivisive.js';
+import { setImmediate as yieldToRequests } from 'node:timers/promises';
 import { diffSnapshots } from '../analysis/diff.js';
 import type { ResolvedConfig } from '../config/load.js';
 import { ASPECTS, CORE_PROBE_ID, SEVERITIES, type Aspect, type SnapshotRecord } from '../core/model.js';
@@ -19,7 +20,7 @@ import { renderDiff } from '../report/diff-render.js';
 import { toJsonValue } from '../report/json.js';
 import { isStoreError } from '../store/errors.js';
 import { snapshotIdTime } from '../store/ids.js';
-import type { FindingCount, Store, StoredFinding } from '../store/store.js';
+import type { FindingCount, FindingRank, Store, StoredFinding } from '../store/store.js';
 import { analyzeTests, testsOutput } from '../testresults/flaky.js';
 import { flakyOptions, testsConfigSchema } from '../testresults/settings.js';
 import { findingFilter, findingsCsv, findingsMarkdown, loadRanked, rankedApiFindings, sortRanks, toApiFinding } from './api-findings.js';
@@ -114,13 +115,66 @@ export interface Route {
   handle(request: ApiRequest, context: ApiContext, caches: ApiCaches): Promise<ApiAnswer>;
 }
 
-/** Results that only change when a snapshot is recorded, keyed by what they were computed from. */
+/**
+ * What is costly to compute and cannot change: keyed by the snapshot(s) it was computed from, since
+ * a recorded snapshot never changes.
+ */
 export class ApiCaches {
-  /** Metric series with change points, by system, latest snapshot, `last` and names. */
-  readonly series = new LruCache<string, unknown>(256);
-  /** End-of-life items from the versions probe's facts, by snapshot id (a snapshot never changes). */
+  /**
+   * Change points of a series, by system, series, the series' last snapshot and its length: the
+   * detector costs milliseconds per series, the read of the points far less.
+   */
+  readonly changePoints = new LruCache<string, ChangePointDetail[]>(50_000);
+  /** End-of-life items from the versions probe's facts, by snapshot id. */
   readonly eolFacts = new LruCache<string, EolFact[]>(4096);
+  /** Unsuppressed counts by aspect and severity of what a snapshot observed, by snapshot id. */
+  readonly countsAt = new LruCache<string, FindingCount[]>(4096);
+  /** Results derived from the store's current state, each with the change token it was computed at. */
+  readonly #derived = new LruCache<string, { token: string; value: Promise<unknown> }>(64);
+
+  /**
+   * `compute()`'s result for `key`, computed again only when the store's change token moved (a
+   * snapshot recorded, an ignore made or deleted, by any process). Concurrent asks share one
+   * computation; a failed one is forgotten.
+   */
+  memo<T>(key: string, token: string, compute: () => Promise<T>): Promise<T> {
+    const hit = this.#derived.get(key);
+    if (hit !== undefined && hit.token === token) return hit.value as Promise<T>;
+    const value = compute();
+    this.#derived.set(key, { token, value });
+    value.catch(() => {
+      if (this.#derived.get(key)?.value === value) this.#derived.delete(key);
+    });
+    return value;
+  }
 }
+
+/**
+ * Priority grows with age (docs/priority.md), so rankings and the overview are computed as of the
+ * start of a 10-minute period and recomputed in the next one: a finding's age factor moves by less
+ * than a thousandth in that time.
+ */
+export const RANKING_PERIOD_MS = 10 * 60_000;
+function periodOf(now: Date): Date {
+  return new Date(Math.floor(now.getTime() / RANKING_PERIOD_MS) * RANKING_PERIOD_MS);
+}
+
+/** The overview as of the current period, cached until the store changes. */
+export async function cachedOverview(context: ApiContext, caches: ApiCaches): Promise<z.infer<typeof overviewSchema>> {
+  const now = periodOf(context.now());
+  return caches.memo(`overview\0${now.getTime()}`, await context.store.changeToken(), () => overview({ ...context, now: () => now }, caches));
+}
+
+/** The findings a filter selects, in the order asked, as of the current period; cached until the store changes. */
+export async function cachedRanks(context: ApiContext, caches: ApiCaches, query: z.infer<typeof findingsQuerySchema>): Promise<{ ranks: FindingRank[]; now: Date }> {
+  const now = periodOf(context.now());
+  const filter = findingFilter(query, now);
+  const token = await context.store.changeToken();
+  const ranks = await caches.memo(`findings\0${JSON.stringify(filter)}\0${query.sort}\0${now.getTime()}`, token, async () => sortRanks(await context.store.findingRanks(filter), query.sort, now));
+  return { ranks, now };
+}
+
+type ChangePointDetail = Pick<ChangePointResult['details'][number], 'index' | 'meanBefore' | 'meanAfter'>;
 
 export class LruCache<K, V> {
   readonly #map = new Map<K, V>();
@@ -133,6 +187,10 @@ export class LruCache<K, V> {
       this.#map.set(key, value);
     }
     return value;
+  }
+
+  delete(key: K): void {
+    this.#map.delete(key);
   }
 
   set(key: K, value: V): void {
@@ -198,8 +256,26 @@ function apiSnapshot(snapshot: SnapshotRecord): z.infer<typeof snapshotSchema> {
   };
 }
 
-async function systemSummaries(context: ApiContext, only?: string): Promise<z.infer<typeof systemsSchema>['systems']> {
-  const [stored, heads, counts] = await Promise.all([context.store.listSystems(), context.store.latestSnapshots(), context.store.openFindingCounts()]);
+/**
+ * What the given snapshots (one per system) observed, counted; cached per snapshot, since a
+ * recorded snapshot never changes. The missing ones are counted in one query.
+ */
+async function countsAt(context: ApiContext, caches: ApiCaches, heads: ReadonlyArray<{ system: string; id: string }>): Promise<FindingCount[]> {
+  const missing = heads.filter((head) => caches.countsAt.get(head.id) === undefined);
+  if (missing.length > 0) {
+    const counts = await context.store.findingCountsAt(missing.map((head) => head.id));
+    for (const head of missing) caches.countsAt.set(head.id, counts.filter((count) => count.system === head.system));
+  }
+  return heads.flatMap((head) => caches.countsAt.get(head.id) ?? []);
+}
+
+async function systemSummaries(context: ApiContext, caches: ApiCaches, only?: string): Promise<z.infer<typeof systemsSchema>['systems']> {
+  const { store } = context;
+  // The store's part is kept until it changes; the schedule (which moves all the time) is not.
+  const [stored, heads, counts] =
+    only === undefined
+      ? await caches.memo('systems', await store.changeToken(), () => Promise.all([store.listSystems(), store.latestSnapshots(), store.openFindingCounts()]))
+      : await Promise.all([store.listSystems({ system: only }), store.listSnapshots(only, { limit: 1 }), store.openFindingCounts({ system: only })]);
   const byName = new Map(stored.map((summary) => [summary.name, summary]));
   const status = new Map(heads.map((head) => [head.system, head.status]));
   const open = new Map<string, Counts>();
@@ -289,7 +365,8 @@ function labelKey(labels: Record<string, string>): string {
   return JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-async function metricSeries(context: ApiContext, system: string, last: number, names: readonly string[] | undefined) {
+/** The latest `last` points of each series of a system, with change points (cached per series). */
+export async function metricSeries(context: Pick<ApiContext, 'store'>, caches: ApiCaches, system: string, last: number, names: readonly string[] | undefined) {
   // The oldest snapshot of the window, by an index walk; its id carries its start time.
   let since: string | undefined;
   try {
@@ -301,31 +378,158 @@ async function metricSeries(context: ApiContext, system: string, last: number, n
   }
   const wanted = names === undefined ? undefined : new Set(names);
   const points = await context.store.systemMetrics(system, since === undefined ? {} : { since });
-  const series = new Map<string, { name: string; labels: Record<string, string>; unit: string; probe: string; points: Array<{ snapshotId: string; at: string; value: number }> }>();
+  const series = new Map<string, { key: string; name: string; labels: Record<string, string>; unit: string; probe: string; points: Array<{ snapshotId: string; at: string; value: number }> }>();
   for (const point of points) {
     if (wanted !== undefined && !wanted.has(point.name)) continue;
     const key = `${point.name}\0${labelKey(point.labels)}`;
     let entry = series.get(key);
     if (entry === undefined) {
-      entry = { name: point.name, labels: point.labels, unit: point.unit, probe: point.probe, points: [] };
+      entry = { key, name: point.name, labels: point.labels, unit: point.unit, probe: point.probe, points: [] };
       series.set(key, entry);
     }
     entry.unit = point.unit;
     entry.probe = point.probe;
     entry.points.push({ snapshotId: point.snapshotId, at: point.at, value: point.value });
   }
-  return [...series.values()].map((entry) => {
+  const out = [];
+  for (const entry of series.values()) {
     const points = entry.points.slice(-last);
     // As the trend analysis judges it: the probe's catalogue, else the name; null: neither way is worse.
     const direction = metricDirection(entry.name, CATALOGUES.get(entry.probe));
-    const result = detectChangePoints(points.map((point) => point.value));
-    const changePoints = result.details.map((detail) => {
+    const cacheKey = `${system}\0${entry.key}\0${points.at(-1)?.snapshotId ?? ''}\0${points.length}`;
+    let details = caches.changePoints.get(cacheKey);
+    if (details === undefined) {
+      details = detectChangePoints(points.map((point) => point.value)).details.map(({ index, meanBefore, meanAfter }) => ({ index, meanBefore, meanAfter }));
+      caches.changePoints.set(cacheKey, details);
+      // The detector holds the thread for a few milliseconds: let waiting requests through.
+      await yieldToRequests();
+    }
+    const changePoints = details.map((detail) => {
       const kind: 'regression' | 'improvement' | 'change' =
         direction === null ? 'change' : (direction === 'higher-is-worse') === detail.meanAfter > detail.meanBefore ? 'regression' : 'improvement';
       return { index: detail.index, at: points[detail.index]!.at, before: detail.meanBefore, after: detail.meanAfter, kind };
     });
-    return { name: entry.name, labels: entry.labels, unit: entry.unit, probe: entry.probe, direction, points, changePoints };
+    out.push({ name: entry.name, labels: entry.labels, unit: entry.unit, probe: entry.probe, direction, points, changePoints });
+  }
+  return out;
+}
+
+/** The window the dashboard charts (`last` by default). */
+export const DEFAULT_SERIES_POINTS = 365;
+
+/**
+ * Computes in the background what the dashboard opens — the change points of every system's
+ * series (at start, then for each system whose latest snapshot changed), the overview and the
+ * backlog (when the store changed or a ranking period began) — so that its requests find them
+ * cached. One system after another, yielding between series; stops with the server.
+ */
+export function startWarmer(context: ApiContext, caches: ApiCaches, options: { intervalMs: number; log: (line: string) => void }): { stop(): void } {
+  const warmed = new Map<string, string>();
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let failed = false;
+  const pass = async (): Promise<void> => {
+    try {
+      for (const head of await context.store.latestSnapshots()) {
+        if (stopped) return;
+        if (warmed.get(head.system) === head.id) continue;
+        await metricSeries(context, caches, head.system, DEFAULT_SERIES_POINTS, undefined);
+        warmed.set(head.system, head.id);
+      }
+      // What the dashboard opens on: the overview and the backlog of every system.
+      if (stopped) return;
+      await cachedOverview(context, caches);
+      await cachedRanks(context, caches, findingsQuerySchema.parse({}));
+      failed = false;
+    } catch (error) {
+      // Requests compute what they need anyway; say it once, not every interval.
+      if (!failed && !stopped) options.log(`precomputing failed (requests compute what they need): ${error instanceof Error ? error.message : String(error)}`);
+      failed = true;
+    }
+  };
+  const loop = async (): Promise<void> => {
+    await pass();
+    if (!stopped) timer = setTimeout(() => void loop(), options.intervalMs).unref();
+  };
+  timer = setTimeout(() => void loop(), 0).unref();
+  return {
+    stop() {
+      stopped = true;
+      if (timer !== undefined) clearTimeout(timer);
+    },
+  };
+}
+
+/** The overview (docs/api.md): counts now and a week ago by system and aspect, and what got worse. */
+async function overview(context: ApiContext, caches: ApiCaches): Promise<z.infer<typeof overviewSchema>> {
+  const now = context.now();
+  const weekAgo = new Date(now.getTime() - WEEK_MS).toISOString();
+  const { store } = context;
+  const [heads, headsWeekAgo, openNow, changed, regressions] = await Promise.all([
+    store.latestSnapshots(),
+    store.latestSnapshots({ atOrBefore: weekAgo }),
+    store.openFindingCounts(),
+    store.findingsChangedSince(weekAgo),
+    store.findingRanks({ state: 'open', rules: ['trend/regression'] }),
+  ]);
+  const countsWeekAgo = await countsAt(context, caches, headsWeekAgo);
+  const now_ = countsByAspect(openNow);
+  const then = countsByAspect(countsWeekAgo);
+  const hadSnapshotWeekAgo = new Set(headsWeekAgo.map((head) => head.system));
+  const latest = new Map(heads.map((head) => [head.system, head]));
+  const systems = systemNames(context.config, heads.map((head) => head.system)).map((name) => {
+    const aspects: Record<string, { open: Counts; weekAgo: Counts | null }> = {};
+    for (const aspect of ASPECTS) {
+      aspects[aspect] = {
+        open: now_.get(name)?.get(aspect) ?? zeroCounts(),
+        weekAgo: hadSnapshotWeekAgo.has(name) ? (then.get(name)?.get(aspect) ?? zeroCounts()) : null,
+      };
+    }
+    return { name, latestAt: latest.get(name)?.startedAt ?? null, latestStatus: latest.get(name)?.status ?? null, aspects };
   });
+  const worse = new Map<string, StoredFinding>();
+  for (const finding of [...changed, ...(await store.findingsByRef(regressions.filter((r) => !r.suppressed).map((r) => r.ref)))]) {
+    if (finding.suppressed === undefined) worse.set(`${finding.system}\0${finding.fingerprint}`, finding);
+  }
+  return { generatedAt: now.toISOString(), systems, worse: rankedApiFindings([...worse.values()], now).slice(0, WORSE_LIMIT) as z.infer<typeof overviewSchema>['worse'] };
+}
+
+/** The end-of-life calendar (docs/api.md) as of `today` (YYYY-MM-DD), `months` ahead. */
+async function eolCalendar(context: ApiContext, caches: ApiCaches, today: string, months: number): Promise<z.infer<typeof eolSchema>> {
+  const horizon = addMonths(today, months);
+  const { store } = context;
+  const [ranks, heads] = await Promise.all([store.findingRanks({ state: 'open', rules: EOL_RULES }), store.latestProbeSnapshots('versions')]);
+  const items: z.infer<typeof eolSchema>['items'] = [];
+  const seen = new Set<string>();
+  const itemKey = (system: string, component: string, cycle: string | null, path: string | null) => JSON.stringify([system, component, cycle, path]);
+  for (const finding of await store.findingsByRef(ranks.map((rank) => rank.ref))) {
+    const data = finding.data;
+    const eol = stringOrNull(data.eol);
+    if (eol === null || !/^\d{4}-\d{2}-\d{2}$/.test(eol) || eol > horizon) continue;
+    const component = stringOrNull(data.product) ?? finding.title;
+    const cycle = stringOrNull(data.cycle);
+    const path = sourcePath(data.source);
+    seen.add(itemKey(finding.system, component, cycle, path));
+    items.push({ system: finding.system, component, cycle, version: stringOrNull(data.version), eol, daysLeft: daysBetween(today, eol), path, rule: finding.rule, fingerprint: finding.fingerprint });
+  }
+  // Components the probe knows an end of life for but has no finding about yet (beyond its
+  // eol-soon window): from its facts, parsed once per snapshot.
+  const missing = heads.filter((head) => caches.eolFacts.get(head.snapshotId) === undefined).map((head) => head.snapshotId);
+  if (missing.length > 0) {
+    const facts = await store.probeFacts('versions', missing);
+    for (const id of missing) caches.eolFacts.set(id, eolFactsOf(facts.get(id)));
+  }
+  for (const head of heads) {
+    for (const fact of caches.eolFacts.get(head.snapshotId) ?? []) {
+      if (fact.eol > horizon) continue;
+      const key = itemKey(head.system, fact.component, fact.cycle, fact.path);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      items.push({ system: head.system, component: fact.component, cycle: fact.cycle, version: fact.version, eol: fact.eol, daysLeft: daysBetween(today, fact.eol), path: fact.path, rule: null, fingerprint: null });
+    }
+  }
+  items.sort((a, b) => (a.eol < b.eol ? -1 : a.eol > b.eol ? 1 : a.system < b.system ? -1 : a.system > b.system ? 1 : a.component < b.component ? -1 : a.component > b.component ? 1 : 0));
+  return { asOf: today, items };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -359,38 +563,8 @@ export const ROUTES: Route[] = [
     summary: "Every system's open findings by aspect and severity, now and a week ago, and what got worse this week.",
     query: emptyQuerySchema,
     responses: ok('The overview.', overviewSchema),
-    async handle(_request, context) {
-      const now = context.now();
-      const weekAgo = new Date(now.getTime() - WEEK_MS).toISOString();
-      const { store } = context;
-      const [stored, heads, headsWeekAgo, openNow, changed, regressions] = await Promise.all([
-        store.listSystems(),
-        store.latestSnapshots(),
-        store.latestSnapshots({ atOrBefore: weekAgo }),
-        store.openFindingCounts(),
-        store.findingsChangedSince(weekAgo),
-        store.findingRanks({ state: 'open', rules: ['trend/regression'] }),
-      ]);
-      const countsWeekAgo = await store.findingCountsAt(headsWeekAgo.map((head) => head.id));
-      const now_ = countsByAspect(openNow);
-      const then = countsByAspect(countsWeekAgo);
-      const hadSnapshotWeekAgo = new Set(headsWeekAgo.map((head) => head.system));
-      const latest = new Map(heads.map((head) => [head.system, head]));
-      const systems = systemNames(context.config, stored.map((s) => s.name)).map((name) => {
-        const aspects: Record<string, { open: Counts; weekAgo: Counts | null }> = {};
-        for (const aspect of ASPECTS) {
-          aspects[aspect] = {
-            open: now_.get(name)?.get(aspect) ?? zeroCounts(),
-            weekAgo: hadSnapshotWeekAgo.has(name) ? (then.get(name)?.get(aspect) ?? zeroCounts()) : null,
-          };
-        }
-        return { name, latestAt: latest.get(name)?.startedAt ?? null, latestStatus: latest.get(name)?.status ?? null, aspects };
-      });
-      const worse = new Map<string, StoredFinding>();
-      for (const finding of [...changed, ...(await store.findingsByRef(regressions.filter((r) => !r.suppressed).map((r) => r.ref)))]) {
-        if (finding.suppressed === undefined) worse.set(`${finding.system}\0${finding.fingerprint}`, finding);
-      }
-      return json(200, { generatedAt: now.toISOString(), systems, worse: rankedApiFindings([...worse.values()], now).slice(0, WORSE_LIMIT) });
+    async handle(_request, context, caches) {
+      return json(200, await cachedOverview(context, caches));
     },
   },
   {
@@ -399,8 +573,8 @@ export const ROUTES: Route[] = [
     summary: 'Every system: snapshots, the latest one, open findings by severity, and its schedule.',
     query: emptyQuerySchema,
     responses: ok('The systems, by name.', systemsSchema),
-    async handle(_request, context) {
-      return json(200, { systems: await systemSummaries(context) });
+    async handle(_request, context, caches) {
+      return json(200, { systems: await systemSummaries(context, caches) });
     },
   },
   {
@@ -410,10 +584,10 @@ export const ROUTES: Route[] = [
     params: nameParams,
     query: emptyQuerySchema,
     responses: ok('The system.', systemDetailSchema),
-    async handle({ params }, context) {
+    async handle({ params }, context, caches) {
       const name = params.name as string;
       await requireSystem(context, name);
-      const [[summary], [latest]] = await Promise.all([systemSummaries(context, name), context.store.listSnapshots(name, { limit: 1 })]);
+      const [[summary], [latest]] = await Promise.all([systemSummaries(context, caches, name), context.store.listSnapshots(name, { limit: 1 })]);
       return json(200, { ...summary!, latest: latest === undefined ? null : apiSnapshot(latest) });
     },
   },
@@ -458,10 +632,11 @@ export const ROUTES: Route[] = [
         contentTypes: ['text/csv', 'text/markdown'],
       },
     },
-    async handle({ query }, context) {
+    async handle({ query }, context, caches) {
       const q = query as z.infer<typeof findingsQuerySchema>;
-      const now = context.now();
-      const ranks = sortRanks(await context.store.findingRanks(findingFilter(q, now)), q.sort, now);
+      // Ranked as of the period, and kept until the findings change or the period ends: paging
+      // and re-sorting the same list reads only the page.
+      const { ranks, now } = await cachedRanks(context, caches, q);
       if (q.format === 'json') {
         const page = await loadRanked(context.store, ranks.slice(q.offset, q.offset + q.limit), now);
         return json(200, { total: ranks.length, offset: q.offset, limit: q.limit, findings: page });
@@ -502,18 +677,8 @@ export const ROUTES: Route[] = [
     async handle({ params, query }, context, caches) {
       const name = params.name as string;
       const q = query as z.infer<typeof metricsQuerySchema>;
-      const [latest] = await context.store.listSnapshots(name, { limit: 1 });
-      if (latest === undefined) {
-        await requireSystem(context, name);
-        return json(200, { series: [] });
-      }
-      // Series only change when a snapshot is recorded: keyed by the latest one.
-      const key = `${name}\0${latest.id}\0${q.last}\0${q.name?.join(',') ?? ''}`;
-      let series = caches.series.get(key);
-      if (series === undefined) {
-        series = await metricSeries(context, name, q.last, q.name);
-        caches.series.set(key, series);
-      }
+      const series = await metricSeries(context, caches, name, q.last, q.name);
+      if (series.length === 0) await requireSystem(context, name);
       return json(200, { series });
     },
   },
@@ -570,40 +735,7 @@ export const ROUTES: Route[] = [
     async handle({ query }, context, caches) {
       const { months } = query as z.infer<typeof eolQuerySchema>;
       const today = context.now().toISOString().slice(0, 10);
-      const horizon = addMonths(today, months);
-      const { store } = context;
-      const [ranks, heads] = await Promise.all([store.findingRanks({ state: 'open', rules: EOL_RULES }), store.latestProbeSnapshots('versions')]);
-      const items: z.infer<typeof eolSchema>['items'] = [];
-      const seen = new Set<string>();
-      const itemKey = (system: string, component: string, cycle: string | null, path: string | null) => JSON.stringify([system, component, cycle, path]);
-      for (const finding of await store.findingsByRef(ranks.map((rank) => rank.ref))) {
-        const data = finding.data;
-        const eol = stringOrNull(data.eol);
-        if (eol === null || !/^\d{4}-\d{2}-\d{2}$/.test(eol) || eol > horizon) continue;
-        const component = stringOrNull(data.product) ?? finding.title;
-        const cycle = stringOrNull(data.cycle);
-        const path = sourcePath(data.source);
-        seen.add(itemKey(finding.system, component, cycle, path));
-        items.push({ system: finding.system, component, cycle, version: stringOrNull(data.version), eol, daysLeft: daysBetween(today, eol), path, rule: finding.rule, fingerprint: finding.fingerprint });
-      }
-      // Components the probe knows an end of life for but has no finding about yet (beyond its
-      // eol-soon window): from its facts, parsed once per snapshot.
-      const missing = heads.filter((head) => caches.eolFacts.get(head.snapshotId) === undefined).map((head) => head.snapshotId);
-      if (missing.length > 0) {
-        const facts = await store.probeFacts('versions', missing);
-        for (const id of missing) caches.eolFacts.set(id, eolFactsOf(facts.get(id)));
-      }
-      for (const head of heads) {
-        for (const fact of caches.eolFacts.get(head.snapshotId) ?? []) {
-          if (fact.eol > horizon) continue;
-          const key = itemKey(head.system, fact.component, fact.cycle, fact.path);
-          if (seen.has(key)) continue;
-          seen.add(key);
-          items.push({ system: head.system, component: fact.component, cycle: fact.cycle, version: fact.version, eol: fact.eol, daysLeft: daysBetween(today, fact.eol), path: fact.path, rule: null, fingerprint: null });
-        }
-      }
-      items.sort((a, b) => (a.eol < b.eol ? -1 : a.eol > b.eol ? 1 : a.system < b.system ? -1 : a.system > b.system ? 1 : a.component < b.component ? -1 : a.component > b.component ? 1 : 0));
-      return json(200, { asOf: today, items });
+      return json(200, await caches.memo(`eol\0${months}\0${today}`, await context.store.changeToken(), () => eolCalendar(context, caches, today, months)));
     },
   },
   {

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import type { ResolvedConfig } from '../config/load.js';
 import { isStoreError } from '../store/errors.js';
 import type { Store } from '../store/store.js';
-import { ApiCaches, ApiError, describeIssue, matchRoute, type ApiAnswer, type ApiContext } from './api.js';
+import { ApiCaches, ApiError, describeIssue, matchRoute, startWarmer, type ApiAnswer, type ApiContext } from './api.js';
 import { openApiDocument } from './api-openapi.js';
 import type { ErrorCode } from './api-schemas.js';
 import { checkHost, checkRead, checkWrite, isLoopbackHost, securityHeaders, Token, type AccessPolicy } from './auth.js';
@@ -38,6 +38,11 @@ export interface ServerOptions {
   now?: () => Date;
   /** Errors the client is only told the kind of (details here, never a token). */
   log?: (line: string) => void;
+  /**
+   * How often to look for changes to precompute for (change points of new snapshots, the overview,
+   * the backlog; default a minute); 0: never (requests compute what they need).
+   */
+  precomputeIntervalMs?: number;
 }
 
 export interface RunningServer {
@@ -166,7 +171,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         return;
       }
       try {
-        sendText(response, request, 200, await metricsText(context), METRICS_CONTENT_TYPE);
+        sendText(response, request, 200, await metricsText(context, caches), METRICS_CONTENT_TYPE);
       } catch (error) {
         storeFailure(response, request, error);
       }
@@ -305,6 +310,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   server.on('error', (error) => log(`server error: ${error.message}`));
 
+  const precompute = options.precomputeIntervalMs ?? 60_000;
+  const warmer = precompute > 0 ? startWarmer(context, caches, { intervalMs: precompute, log }) : null;
+
   const address = server.address() as AddressInfo;
   const shownHost = address.family === 'IPv6' || address.address.includes(':') ? `[${address.address}]` : address.address;
   let closing: Promise<void> | undefined;
@@ -315,6 +323,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       context.scheduler = scheduler;
     },
     close() {
+      warmer?.stop();
       closing ??= new Promise<void>((resolve) => {
         const timer = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
         timer.unref();
@@ -396,10 +405,14 @@ async function healthOf(context: ApiContext) {
   };
 }
 
-async function metricsText(context: ApiContext): Promise<string> {
+async function metricsText(context: ApiContext, caches: ApiCaches): Promise<string> {
   const { store } = context;
-  const [heads, openFindings] = await Promise.all([store.latestSnapshots(), store.openFindingCounts()]);
-  const systems = [];
-  for (const head of heads) systems.push({ system: head.system, at: head.startedAt, metrics: await store.metricsAt(head.id) });
+  // The store's part is kept until the store changes; the scheduler's is read at every scrape.
+  const { systems, openFindings } = await caches.memo('metrics', await store.changeToken(), async () => {
+    const [heads, openFindings] = await Promise.all([store.latestSnapshots(), store.openFindingCounts()]);
+    const systems = [];
+    for (const head of heads) systems.push({ system: head.system, at: head.startedAt, metrics: await store.metricsAt(head.id) });
+    return { systems, openFindings };
+  });
   return renderMetrics({ version: context.version, systems, openFindings, scheduler: context.scheduler?.states() ?? null });
 }
