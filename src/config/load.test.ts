@@ -54,6 +54,14 @@ describe('parseConfig', () => {
     expect(issue!.message).toMatch(/expected string/);
   });
 
+  it('refuses system names that cannot be a URL path segment', () => {
+    for (const name of ['"."', '".."']) {
+      const [issue] = issuesOf(`systems:\n  - name: ${name}\n`);
+      expect(issue).toMatchObject({ key: 'systems[0].name', line: 2 });
+      expect(issue!.message).toContain('other than "." or ".."');
+    }
+  });
+
   it('rejects unknown keys with a suggestion, at the key', () => {
     const [issue] = issuesOf('systems:\n  - name: web\n    rep: .\n');
     expect(issue).toMatchObject({ line: 3, column: 5, key: 'systems[0].rep' });

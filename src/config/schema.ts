@@ -59,7 +59,9 @@ export const systemSchema = z
       .trim()
       .min(1)
       .max(200)
-      .regex(/^[^\s/\\][^/\\]*$/, 'expected a name without slashes or leading spaces'),
+      .regex(/^[^\s/\\][^/\\]*$/, 'expected a name without slashes or leading spaces')
+      // A name is a path segment of the service's URLs, where `.` and `..` cannot be addressed.
+      .refine((name) => name !== '.' && name !== '..', 'expected a name other than "." or ".."'),
     repo: z.string().min(1, 'expected the path of a repository or directory').optional(),
     hosts: z
       .array(z.literal('local', { error: 'only "local" (the machine prodeng runs on) can be observed so far' }))
