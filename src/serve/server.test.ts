@@ -1,6 +1,9 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { FormatsPlugin } from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { openStore } from '../store/open.js';
@@ -28,6 +31,9 @@ import { CONTENT_SECURITY_POLICY } from './auth.js';
 import type { RunningServer } from './server.js';
 import { FP, NOW, dayAt, recordFixture } from './test-support/fixture.js';
 import { configWithSystems, fakeScheduler, raw, scheduleState, startTestServer, type FakeScheduler, type RawResponse } from './test-support/server.js';
+
+// ajv-formats is CommonJS whose typings describe `exports.default` (as in sbom/test-support).
+const addFormats = createRequire(import.meta.url)('ajv-formats') as FormatsPlugin;
 
 const TOKEN = 'test-token-0123456789abcdef';
 
@@ -436,6 +442,38 @@ describe('HTTP', () => {
     expect(findings.parameters.find((p: { name: string }) => p.name === 'severity').schema).toMatchObject({ type: 'string' });
     expect(document.paths['/api/v1/ignores'].post.requestBody.content['application/json'].schema.required).toStrictEqual(['system', 'reason']);
     expect(document.paths['/api/v1/ignores/{id}'].delete.security).toStrictEqual([{ bearer: [] }]);
+  });
+
+  it('answers as its OpenAPI document says (JSON Schema 2020-12)', async () => {
+    const document = (await get('/api/openapi.json')).json;
+    const ajv = new Ajv2020({ allErrors: true, strict: false });
+    addFormats(ajv);
+    const [snapshot] = (await get('/api/v1/systems/web/snapshots?limit=1')).json.snapshots;
+    const checks: Array<[string, string]> = [
+      ['/healthz', '/healthz'],
+      ['/api/v1/meta', '/api/v1/meta'],
+      ['/api/v1/overview', '/api/v1/overview'],
+      ['/api/v1/systems', '/api/v1/systems'],
+      ['/api/v1/systems/{name}', '/api/v1/systems/web'],
+      ['/api/v1/systems/{name}/snapshots', '/api/v1/systems/web/snapshots'],
+      ['/api/v1/snapshots/{id}', `/api/v1/snapshots/${snapshot.id}`],
+      ['/api/v1/findings', '/api/v1/findings?status=all&suppressed=include'],
+      ['/api/v1/systems/{name}/findings/{fingerprint}', `/api/v1/systems/web/findings/${FP.reopened}`],
+      ['/api/v1/systems/{name}/metrics', '/api/v1/systems/web/metrics'],
+      ['/api/v1/systems/{name}/diff', '/api/v1/systems/web/diff?from=~10'],
+      ['/api/v1/eol', '/api/v1/eol?months=120'],
+      ['/api/v1/systems/{name}/tls', '/api/v1/systems/web/tls'],
+      ['/api/v1/systems/{name}/tests', '/api/v1/systems/web/tests'],
+      ['/api/v1/ignores', '/api/v1/ignores'],
+    ];
+    for (const [template, path] of checks) {
+      const schema = document.paths[template].get.responses['200'].content['application/json'].schema;
+      const validate = ajv.compile(schema);
+      const body = (await get(path)).json;
+      expect(validate(body) ? [] : validate.errors, path).toStrictEqual([]);
+    }
+    const error = ajv.compile(document.components.schemas.Error);
+    expect(error((await get('/api/v1/systems/nope')).json)).toBe(true);
   });
 
   it('says how to build the dashboard when it is missing', async () => {
