@@ -3,13 +3,17 @@
  * snapshots (the issue's target: p95 under 100 ms).
  *
  *   npm run build && node bench/serve/bench.ts [--systems 100] [--days 365] [--requests 100]
- *                                              [--postgres postgres://…/anydb] [--regenerate]
+ *                                              [--postgres postgres://…/anydb [--keep]] [--regenerate]
+ *                                              [--filled-postgres postgres://…/kept]
  *
  * 1. Generates the history once (bench/.work/serve/, reused by later runs) with the generator the
  *    tests use (src/serve/test-support/generate.ts: realistic findings across every aspect with
  *    daily churn, 20 metrics a snapshot with level shifts, versions and tls facts), through the
  *    store's own recordSnapshot. With --postgres (or PRODENG_BENCH_POSTGRES), also into a scratch
- *    PostgreSQL database created on that server and dropped afterwards.
+ *    PostgreSQL database created on that server and dropped afterwards (--keep keeps it and says
+ *    where; --filled-postgres serves such a kept one again without generating). PostgreSQL is then
+ *    ANALYZEd, as autovacuum does in a running database: a table without statistics can be planned
+ *    badly.
  * 2. Starts the built CLI, `prodeng serve --no-scheduler`, in a child process of its own, and asks
  *    each endpoint `--requests` times in turn (one request at a time, from this process), the
  *    system, snapshot, finding or page changing every request, so caches see a hundred keys, not
@@ -38,6 +42,8 @@ const { values } = parseArgs({
     days: { type: 'string', default: '365' },
     requests: { type: 'string', default: '100' },
     postgres: { type: 'string' },
+    keep: { type: 'boolean', default: false },
+    'filled-postgres': { type: 'string' },
     regenerate: { type: 'boolean', default: false },
   },
 });
@@ -259,26 +265,31 @@ if (!existsSync(sqlite)) {
 }
 ok = (await bench('SQLite', sqlite)) && ok;
 
-if (POSTGRES !== undefined) {
-  const name = `prodeng_bench_serve_${process.pid}`;
-  const admin = async (statement: string) => {
-    const client = new pg.Client({ connectionString: POSTGRES });
-    await client.connect();
-    try {
-      await client.query(statement);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`CREATE DATABASE ${name}`);
+async function sql(url: string, statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
   try {
-    const url = new URL(POSTGRES);
-    url.pathname = `/${name}`;
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+if (values['filled-postgres'] !== undefined) {
+  ok = (await bench('PostgreSQL', values['filled-postgres'])) && ok;
+} else if (POSTGRES !== undefined) {
+  const name = `prodeng_bench_serve_${process.pid}`;
+  await sql(POSTGRES, `CREATE DATABASE ${name}`);
+  const url = new URL(POSTGRES);
+  url.pathname = `/${name}`;
+  try {
     process.stdout.write(`generating PostgreSQL database ${name}\n`);
     await generate(url.toString(), 'PostgreSQL', 4);
+    await sql(url.toString(), 'VACUUM ANALYZE');
     ok = (await bench('PostgreSQL', url.toString())) && ok;
   } finally {
-    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    if (values.keep) process.stdout.write(`kept ${url.toString()}: serve it again with --filled-postgres ${url.toString()}\n`);
+    else await sql(POSTGRES, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   }
 }
 process.exitCode = ok ? 0 : 1;
