@@ -361,10 +361,6 @@ function addMonths(ymd: string, months: number): string {
 /** Each probe's metric catalogue, for the direction of its metrics (as the trend analysis reads it). */
 const CATALOGUES = new Map<string, Readonly<Record<string, MetricMeta>> | undefined>(allProbes.map((probe) => [probe.id, probe.metrics]));
 
-function labelKey(labels: Record<string, string>): string {
-  return JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-}
-
 /** The latest `last` points of each series of a system, with change points (cached per series). */
 export async function metricSeries(context: Pick<ApiContext, 'store'>, caches: ApiCaches, system: string, last: number, names: readonly string[] | undefined) {
   // The oldest snapshot of the window, by an index walk; its id carries its start time.
@@ -381,7 +377,9 @@ export async function metricSeries(context: Pick<ApiContext, 'store'>, caches: A
   const series = new Map<string, { key: string; name: string; labels: Record<string, string>; unit: string; probe: string; points: Array<{ snapshotId: string; at: string; value: number }> }>();
   for (const point of points) {
     if (wanted !== undefined && !wanted.has(point.name)) continue;
-    const key = `${point.name}\0${labelKey(point.labels)}`;
+    // The store gives equal label sets back as equal objects (parsed from canonical text): their
+    // JSON is a key without sorting, for each of thousands of points.
+    const key = `${point.name}\0${JSON.stringify(point.labels)}`;
     let entry = series.get(key);
     if (entry === undefined) {
       entry = { key, name: point.name, labels: point.labels, unit: point.unit, probe: point.probe, points: [] };
