@@ -508,7 +508,7 @@ describe('the dashboard files', () => {
   });
 
   it('serves index.html for / and for paths the dashboard routes, assets with their type and cache', async () => {
-    for (const path of ['/', '/systems/web', '/findings?severity=high']) {
+    for (const path of ['/', '/systems/web', '/findings?severity=high', '/systems/shop.example:443', '/systems/v1.2']) {
       const page = await fetchFile(path);
       expect(page.status, path).toBe(200);
       expect(page.headers['content-type']).toBe('text/html; charset=utf-8');

@@ -116,7 +116,7 @@ export function staticFiles(directory: string): StaticFiles {
       if (index === null) {
         // Not built (a checkout without `npm run build`): say what to do, in a page without script.
         const body = Buffer.from(MISSING_PAGE);
-        response.writeHead(pathname === '/' || extname(pathname) === '' ? 200 : 404, {
+        response.writeHead(CONTENT_TYPES[extname(pathname).toLowerCase()] === undefined ? 200 : 404, {
           ...headers,
           'content-type': 'text/html; charset=utf-8',
           'cache-control': 'no-store',
@@ -131,9 +131,10 @@ export function staticFiles(directory: string): StaticFiles {
         send(request, response, file, 200, headers, hashed ? IMMUTABLE : 'no-cache');
         return;
       }
-      // A path with an extension names a file that is not there: HTML in its place would only
-      // confuse (and nosniff would block it as a script anyway).
-      if (extname(pathname) !== '') {
+      // A path ending in a file type served here (.js, .css, .png…) names a file that is not there:
+      // HTML in its place would only confuse (and nosniff would block it as a script anyway). Any
+      // other path is the dashboard's, dots and all (`/systems/shop.example:443`).
+      if (CONTENT_TYPES[extname(pathname).toLowerCase()] !== undefined) {
         const body = Buffer.from('not found\n');
         response.writeHead(404, { ...headers, 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', 'content-length': String(body.length) });
         response.end(request.method === 'HEAD' ? undefined : body);
