@@ -41,6 +41,10 @@ version: 1
 systems:
   - name: ${safeName}
     repo: .              # a repository or directory, relative to this file
+    # endpoints:         # TLS and HTTP endpoints to observe (only these are ever contacted)
+    #   - https://www.example.com/
+    #   - { url: "tls://10.0.0.5:5432", sni: db.internal }
+    # schedule: "0 6 * * *"   # when \`prodeng serve\` observes this system (cron; off to never)
 
 # Options per probe (\`prodeng probes\` lists them); a system may override them under its own \`probes:\`.
 probes:
@@ -56,5 +60,11 @@ ignore: []
 
 # Time limit per probe, in seconds.
 timeout: 600
+
+# For \`prodeng serve\`: when systems are observed (cron, in this time zone; a system's own
+# \`schedule:\` wins), and how many systems are observed at once.
+schedule: "0 6 * * *"
+# timezone: Asia/Tokyo   # default: this machine's zone
+concurrentRuns: 2
 `;
 }
