@@ -34,6 +34,7 @@ import {
 import { StoreError } from './errors.js';
 import { SNAPSHOT_ID_CHARS, SNAPSHOT_ID_LENGTH, newSnapshotId, snapshotIdFloor, snapshotIdTime } from './ids.js';
 import { migrateToLatest, type StoreDialect } from './migrations/index.js';
+import { withArrayRows } from './sqlite/node-sqlite-dialect.js';
 import type { CiRecordsTable, Database, FindingsTable, TestRunsTable } from './schema.js';
 import type {
   FindingChange,
@@ -94,6 +95,10 @@ const TEST_KEY_CACHE = 200_000;
 export const MAX_TEST_KEY_LENGTH = 512;
 export const TEST_STATUSES = ['passed', 'failed', 'error', 'skipped', 'flaky'] as const satisfies readonly TestStatus[];
 const TEST_STATUS_SET: ReadonlySet<string> = new Set(TEST_STATUSES);
+/** Each status to itself: a status read back is checked and shared, not kept as its own string. */
+const TEST_STATUS_OF: ReadonlyMap<string, TestStatus> = new Map(TEST_STATUSES.map((status) => [status, status]));
+/** Results per query when reading a history back: a run of any size costs bounded memory to read. */
+const HISTORY_CHUNK = 20_000;
 
 /** The key of a test run: 24 hex characters of SHA-256 over (system, run id, attempt). */
 export function testRunKey(system: string, runId: string, attempt: number): string {
@@ -902,30 +907,8 @@ export class KyselyStore implements Store {
           const runs = (await query.execute()).reverse().map((row) => this.#toTestRun(row));
 
           const byCase = new Map<number, TestCaseHistory>();
-          for (const [index, run] of runs.entries()) {
-            const rows = await trx
-              .selectFrom('test_results')
-              .select(['test_case_id', 'status', 'duration_seconds', 'message', 'retries'])
-              .where('run_id', '=', run.runKey)
-              .orderBy('ordinal')
-              .execute();
-            for (const row of rows) {
-              const id = Number(row.test_case_id);
-              let history = byCase.get(id);
-              if (history === undefined) {
-                history = { key: '', suite: '', classname: '', name: '', file: null, runs: [], statuses: [], durations: [], retries: [], lastMessage: null };
-                byCase.set(id, history);
-              }
-              if (!TEST_STATUS_SET.has(row.status)) {
-                throw new StoreError('corrupt', `${this.#backend.where}: a result of test run ${run.runKey} has the unexpected status ${JSON.stringify(row.status)}; the database was damaged or edited by hand.`);
-              }
-              history.runs.push(index);
-              history.statuses.push(row.status as TestStatus);
-              history.durations.push(row.duration_seconds === null ? null : Number(row.duration_seconds));
-              history.retries.push(Number(row.retries));
-              if (row.message !== null) history.lastMessage = row.message;
-            }
-          }
+          if (this.#backend.dialect === 'postgres') await this.#readResultsPostgres(trx, runs, byCase);
+          else for (const [index, run] of runs.entries()) await this.#readRunResultsSqlite(trx, run.runKey, index, byCase);
           for (const ids of chunks([...byCase.keys()], IDS_CHUNK)) {
             const rows = await trx.selectFrom('test_cases').select(['id', 'test_key', 'suite', 'classname', 'name', 'file']).where('id', 'in', ids).execute();
             for (const row of rows) {
@@ -942,6 +925,115 @@ export class KyselyStore implements Store {
           return { system, runs, tests };
         }),
     );
+  }
+
+  /**
+   * Adds one run's results to the histories by test case id, in chunks of the run's primary key.
+   * A million rows is an ordinary history: each row comes as an array of values, not an object
+   * (see `withArrayRows`).
+   */
+  async #readRunResultsSqlite(trx: Transaction<Database>, runKey: string, runIndex: number, byCase: Map<number, TestCaseHistory>): Promise<void> {
+    for (let after = -1; ; ) {
+      const query = trx
+        .selectFrom('test_results')
+        .select(['ordinal', 'test_case_id', 'status', 'duration_seconds', 'message', 'retries'])
+        .where('run_id', '=', runKey)
+        .where('ordinal', '>', after)
+        .orderBy('ordinal')
+        .limit(HISTORY_CHUNK)
+        .compile();
+      const { rows } = await trx.executeQuery(withArrayRows(query));
+      for (const row of rows) {
+        const history = this.#historyOf(byCase, Number(row[1]));
+        history.runs.push(runIndex);
+        history.statuses.push(this.#checkedStatus(row[2], runKey));
+        history.durations.push(row[3] === null ? null : Number(row[3]));
+        history.retries.push(Number(row[5]));
+        if (row[4] !== null) history.lastMessage = String(row[4]);
+      }
+      if (rows.length < HISTORY_CHUNK) return;
+      after = Number(rows[rows.length - 1]?.[0]);
+    }
+  }
+
+  /**
+   * As on SQLite, but the server joins each chunk into one text (`id,status,duration,retries,…`,
+   * a duration as float8's shortest exact text, as `pg` receives it in a row): turning a million
+   * rows into objects in `pg` cost more than the whole query. Messages, which may hold any
+   * character, come as JSON, only where not null. A chunk is a range of ordinals (at most that many
+   * rows, and no sort but the aggregate's); the query also says where the next one starts. The next
+   * chunk is asked for before this one is taken apart, so that the server prepares it meanwhile.
+   */
+  async #readResultsPostgres(trx: Transaction<Database>, runs: TestRunSummary[], byCase: Map<number, TestCaseHistory>): Promise<void> {
+    const fetch = (runIndex: number, after: number) => {
+      const runKey = runs[runIndex]?.runKey ?? '';
+      const last = after + HISTORY_CHUNK;
+      const query = sql<{ n: number; next_ordinal: number | null; fields: string | null; messages: [number, string][] | null }>`
+        select count(*)::integer as n,
+          (select min(ordinal) from test_results where run_id = ${runKey} and ordinal > ${last}) as next_ordinal,
+          string_agg(test_case_id || ',' || status || ',' || coalesce(duration_seconds::text, '') || ',' || retries, ',' order by ordinal) as fields,
+          json_agg(json_build_array(test_case_id, message) order by ordinal) filter (where message is not null) as messages
+        from test_results
+        where run_id = ${runKey} and ordinal > ${after} and ordinal <= ${last}`
+        .execute(trx)
+        .then(({ rows }) => ({ runIndex, runKey, after, chunk: rows[0] }));
+      // Awaited in turn below; if reading stops at an error first, its failure is not unhandled.
+      query.catch(() => undefined);
+      return query;
+    };
+    let next = runs.length === 0 ? null : fetch(0, -1);
+    while (next !== null) {
+      const { runIndex, runKey, after, chunk } = await next;
+      const following = chunk?.next_ordinal ?? null;
+      if (following !== null) next = fetch(runIndex, Number(following) - 1);
+      else next = runIndex + 1 < runs.length ? fetch(runIndex + 1, -1) : null;
+      if (chunk === undefined || chunk.n === 0 || chunk.fields === null) continue;
+      const fields = chunk.fields.split(',');
+      // A status holding a comma (the table edited by hand) would shift every field after it.
+      if (fields.length !== 4 * chunk.n) await this.#throwUnexpectedStatus(trx, runKey, after);
+      for (let i = 0; i < fields.length; i += 4) {
+        const history = this.#historyOf(byCase, Number(fields[i]));
+        history.runs.push(runIndex);
+        history.statuses.push(this.#checkedStatus(fields[i + 1], runKey));
+        const duration = fields[i + 2];
+        history.durations.push(duration === '' || duration === undefined ? null : Number(duration));
+        history.retries.push(Number(fields[i + 3]));
+      }
+      // In ordinal order, after the chunk's results: the last message of a test in the chunk wins.
+      for (const [id, message] of chunk.messages ?? []) this.#historyOf(byCase, Number(id)).lastMessage = message;
+    }
+  }
+
+  #historyOf(byCase: Map<number, TestCaseHistory>, id: number): TestCaseHistory {
+    let history = byCase.get(id);
+    if (history === undefined) {
+      history = { key: '', suite: '', classname: '', name: '', file: null, runs: [], statuses: [], durations: [], retries: [], lastMessage: null };
+      byCase.set(id, history);
+    }
+    return history;
+  }
+
+  #checkedStatus(value: unknown, runKey: string): TestStatus {
+    const status = typeof value === 'string' ? TEST_STATUS_OF.get(value) : undefined;
+    if (status === undefined) throw this.#corruptStatus(runKey, value);
+    return status;
+  }
+
+  #corruptStatus(runKey: string, value: unknown): StoreError {
+    return new StoreError('corrupt', `${this.#backend.where}: a result of test run ${runKey} has the unexpected status ${JSON.stringify(value)}; the database was damaged or edited by hand.`);
+  }
+
+  async #throwUnexpectedStatus(trx: Transaction<Database>, runKey: string, after: number): Promise<never> {
+    const row = await trx
+      .selectFrom('test_results')
+      .select('status')
+      .where('run_id', '=', runKey)
+      .where('ordinal', '>', after)
+      .where('status', 'not in', TEST_STATUSES)
+      .orderBy('ordinal')
+      .limit(1)
+      .executeTakeFirst();
+    throw this.#corruptStatus(runKey, row?.status);
   }
 
   async recordCiRecords(raw: CiRecordsInput): Promise<CiRecordsRecorded> {

@@ -46,6 +46,7 @@ describe.skipIf(unreachable !== null)(
           await emptyTables(store);
           await store.close();
         },
+        execute: async (statement) => void (await sql.raw(statement).execute(store.kysely)),
       };
     });
 

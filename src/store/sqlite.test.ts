@@ -20,25 +20,27 @@ function tempDir(): { dir: string; remove(): void } {
 
 describeStoreConformance('SQLite (node:sqlite)', async () => {
   const temp = tempDir();
-  const store = await openStore(join(temp.dir, 'prodeng.db'));
+  const store = await openKyselyStore(join(temp.dir, 'prodeng.db'));
   return {
     store,
     async cleanup() {
       await store.close();
       temp.remove();
     },
+    execute: async (statement) => void (await sql.raw(statement).execute(store.kysely)),
   };
 });
 
-describeStoreConformance('SQLite without the Node ≥ 22.16 APIs (columns(), isTransaction)', async () => {
+describeStoreConformance('SQLite without the newer Node APIs (columns(), isTransaction, setReturnArrays())', async () => {
   const temp = tempDir();
-  const store = await openStore(join(temp.dir, 'prodeng.db'), { sqlite: { testOnlyWithoutNewerNodeApis: true } });
+  const store = await openKyselyStore(join(temp.dir, 'prodeng.db'), { sqlite: { testOnlyWithoutNewerNodeApis: true } });
   return {
     store,
     async cleanup() {
       await store.close();
       temp.remove();
     },
+    execute: async (statement) => void (await sql.raw(statement).execute(store.kysely)),
   };
 });
 

@@ -16,6 +16,8 @@ import type { FindingInput, MetricInput, SnapshotInput, Store, StoredFinding, Te
 export interface StoreFixture {
   store: Store;
   cleanup(): Promise<void>;
+  /** Runs SQL on the database behind the store, to damage it on purpose (tests of what a damaged database reads as). */
+  execute?(statement: string): Promise<void>;
 }
 
 const BASE_TIME = Date.parse('2024-03-01T08:00:00.000Z');
@@ -706,6 +708,73 @@ export function describeStoreConformance(name: string, factory: () => Promise<St
       const t0 = history.tests.find((t) => t.key === make(0).key);
       expect(t0?.runs).toStrictEqual([0, 0, 1, 1]);
       expect(t0?.durations).toStrictEqual([0, 3, 0, 3]);
+    });
+
+    it('reads a long history back exactly: chunks of any size, duplicates, nulls, last messages, any characters', async () => {
+      // A model of the history built from the inputs, against every field the store gives back.
+      const statuses: TestStatus[] = ['passed', 'failed', 'error', 'skipped', 'flaky'];
+      const odd = ['a,b', 'comma, "quote" \\ backslash', 'line\nbreak\ttab', '{"json": [1, 2]}', '😀 ünïcödé', '', ' ', 'NULL', '\\N'];
+      const make = (run: number, i: number): TestResultInput => {
+        const k = i % 9_000;
+        const status = statuses[(i * 7 + run * 3) % 17 === 0 ? (i + run) % 5 : 0] ?? 'passed';
+        return testResult(`m${k % 13}::${odd[k % odd.length]}${k}`, status, {
+          durationSeconds: (i + run) % 29 === 0 ? null : ((i * 37 + run * 11) % 10_007) / 997,
+          retries: (i + run) % 31 === 0 ? (i % 3) + 1 : 0,
+          message: (i + run) % 5 === 0 ? `${odd[(i + run) % odd.length]} at ${run}:${i}` : null,
+        });
+      };
+      const sizes = [25_001, 3, 9_000, 0, 12_345];
+      const model = new Map<string, { runs: number[]; statuses: TestStatus[]; durations: (number | null)[]; retries: number[]; lastMessage: string | null }>();
+      for (const [run, size] of sizes.entries()) {
+        const results = Array.from({ length: size }, (_, i) => make(run, i));
+        await store.recordTestRun(testRun(run, results));
+        for (const result of results) {
+          let entry = model.get(result.key);
+          if (entry === undefined) {
+            entry = { runs: [], statuses: [], durations: [], retries: [], lastMessage: null };
+            model.set(result.key, entry);
+          }
+          entry.runs.push(run);
+          entry.statuses.push(result.status);
+          entry.durations.push(result.durationSeconds);
+          entry.retries.push(result.retries ?? 0);
+          if (result.message !== null) entry.lastMessage = result.message;
+        }
+      }
+      const history = await store.testHistory('web');
+      expect(history.runs.map((r) => r.results)).toStrictEqual(sizes);
+      const keys = [...model.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      expect(history.tests.map((t) => t.key)).toStrictEqual(keys);
+      for (const test of history.tests) {
+        const [classname = '', name = ''] = test.key.split('::');
+        expect(test).toStrictEqual({ key: test.key, suite: classname, classname, name, file: null, ...model.get(test.key) });
+      }
+      // The last runs only: the histories start at the first of them.
+      const recent = await store.testHistory('web', { limit: 2 });
+      expect(recent.runs.map((r) => r.results)).toStrictEqual([0, 12_345]);
+      expect(recent.tests.flatMap((t) => t.runs)).toStrictEqual(Array.from({ length: 12_345 }, () => 1));
+    });
+
+    it('reads every result of a run whatever its ordinals (gaps wider than a chunk)', async () => {
+      if (fixture.execute === undefined) return;
+      const results = Array.from({ length: 30 }, (_, i) => testResult(`t::${i % 20}`, i % 4 === 0 ? 'failed' : 'passed', { durationSeconds: i }));
+      await store.recordTestRun(testRun(1, results));
+      await store.recordTestRun(testRun(2, results.slice(0, 5)));
+      const before = await store.testHistory('web');
+      // In two steps: one would collide with a row not moved yet.
+      await fixture.execute('update test_results set ordinal = -ordinal - 1');
+      await fixture.execute('update test_results set ordinal = (-ordinal - 1) * 70000 + 3');
+      expect(await store.testHistory('web')).toStrictEqual(before);
+    });
+
+    it('reports a test result whose status was damaged as `corrupt`', async () => {
+      if (fixture.execute === undefined) return;
+      for (const damaged of ['green', 'pass,ed', 'passed,1,2,3']) {
+        await store.recordTestRun(testRun(1, [testResult('t::a'), testResult('t::b', 'failed'), testResult('t::c')]));
+        await fixture.execute(`update test_results set status = '${damaged}' where ordinal = 1`);
+        const error = await expectStoreError(store.testHistory('web'), 'corrupt');
+        expect(error.message).toContain(`unexpected status ${JSON.stringify(damaged)}`);
+      }
     });
 
     it('filters the history by time, branch and count, oldest first', async () => {

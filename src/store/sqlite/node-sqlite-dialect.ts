@@ -180,6 +180,19 @@ interface CachedStatement {
 /** How many prepared statements to keep; batch inserts reuse the same few texts. */
 const STATEMENT_CACHE_SIZE = 64;
 
+const ARRAY_ROWS = new WeakSet<CompiledQuery>();
+
+/**
+ * Marks a query whose rows the driver returns as arrays of column values, in the order selected
+ * (the columns must have distinct names that are not integers). Reading a million rows, an array
+ * per row instead of an object per row takes about half the time (`StatementSync#setReturnArrays`,
+ * added in Node 24); where it is missing, the objects are converted.
+ */
+export function withArrayRows(query: CompiledQuery): CompiledQuery<unknown[]> {
+  ARRAY_ROWS.add(query);
+  return query as CompiledQuery<unknown[]>;
+}
+
 export class NodeSqliteConnection implements DatabaseConnection {
   readonly #db: DatabaseSync;
   /** Insertion-ordered, so the first key is the least recently used. */
@@ -222,6 +235,7 @@ export class NodeSqliteConnection implements DatabaseConnection {
   async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
     const { statement, returnsRows } = this.#prepare(compiledQuery.sql);
     const parameters = compiledQuery.parameters.map(toSqliteValue);
+    if (returnsRows && ARRAY_ROWS.has(compiledQuery)) return { rows: allAsArrays(statement, parameters) as R[] };
     if (returnsRows) return { rows: statement.all(...parameters) as R[] };
     const { changes, lastInsertRowid } = statement.run(...parameters);
     return { rows: [], numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid) };
@@ -240,6 +254,18 @@ export class NodeSqliteConnection implements DatabaseConnection {
     } catch {
       // already closed
     }
+  }
+}
+
+function allAsArrays(statement: StatementSync, parameters: SQLInputValue[]): unknown[][] {
+  const setReturnArrays = (statement as StatementSync & { setReturnArrays?: (enabled: boolean) => void }).setReturnArrays;
+  if (typeof setReturnArrays !== 'function') return statement.all(...parameters).map((row) => Object.values(row));
+  // The statement is cached and shared with queries that want objects: switch back in any case.
+  setReturnArrays.call(statement, true);
+  try {
+    return statement.all(...parameters) as unknown as unknown[][];
+  } finally {
+    setReturnArrays.call(statement, false);
   }
 }
 

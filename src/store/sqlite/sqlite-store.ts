@@ -23,7 +23,8 @@ export interface SqliteStoreOptions {
   testOnlyMaxPageCount?: number;
   /**
    * Test only: hides `StatementSync#columns()` and `DatabaseSync#isTransaction`, which Node
-   * 22.13–22.15 (allowed by `engines`) lack, so that the fallbacks of the driver run.
+   * 22.13–22.15 (allowed by `engines`) lack, and `StatementSync#setReturnArrays()` (added in Node
+   * 24), so that the fallbacks of the driver run.
    */
   testOnlyWithoutNewerNodeApis?: boolean;
   /**
@@ -72,7 +73,7 @@ function hiding<T extends object>(target: T, hidden: readonly PropertyKey[], wra
 
 function withoutNewerNodeApis(database: DatabaseSync): DatabaseSync {
   return hiding(database, ['isTransaction'], {
-    prepare: (statement) => hiding(statement as object, ['columns']),
+    prepare: (statement) => hiding(statement as object, ['columns', 'setReturnArrays']),
   });
 }
 
