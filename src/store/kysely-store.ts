@@ -86,6 +86,13 @@ const IDS_CHUNK = 1000;
  * chunk has the same SQL text, so SQLite's statement cache reuses one prepared statement.
  */
 const TEST_RESULTS_CHUNK = 1000;
+/**
+ * Test results per INSERT on PostgreSQL, where a column is one array parameter (`unnest`): the
+ * statement is the same few parameters whatever the chunk, far from the limit of 65,535, and
+ * cheaper for the server to parse and plan than 1,000 rows of VALUES (7,000 parameters); a larger
+ * chunk is fewer round trips. Most of what remains is the two foreign-key checks per row.
+ */
+const TEST_RESULTS_CHUNK_POSTGRES = 5000;
 const TEST_RESULT_COLUMNS = ['run_id', 'ordinal', 'test_case_id', 'status', 'duration_seconds', 'message', 'retries'] as const;
 type TestResultRow = Record<(typeof TEST_RESULT_COLUMNS)[number], string | number | null>;
 /** Test keys per lookup (`test_key in (…)`) and test cases per INSERT (6 columns). */
@@ -664,20 +671,39 @@ export class KyselyStore implements Store {
     const counts = { passed: 0, failed: 0, errors: 0, skipped: 0, flaky: 0 };
     let totalSeconds = 0;
     let ordinal = 0;
+    const postgres = this.#backend.dialect === 'postgres';
+    const chunkSize = postgres ? TEST_RESULTS_CHUNK_POSTGRES : TEST_RESULTS_CHUNK;
     let batch: CheckedTestResult[] = [];
+    // PostgreSQL: a chunk's insert runs on the server while the next chunk is read and parsed here.
+    let inserting: Promise<void> | null = null;
+    const inserted = async (): Promise<void> => {
+      const pending = inserting;
+      inserting = null;
+      await pending;
+    };
     const flush = async (): Promise<void> => {
       if (batch.length === 0) return;
+      // Before anything else is sent: should the insert fail, its error is the one to report, not
+      // that the transaction was aborted.
+      await inserted();
       const ids = await this.#testCaseIds(trx, systemId, batch, cache);
-      const rows: TestResultRow[] = batch.map((result, i) => ({
-        run_id: runKey,
-        ordinal: ordinal + i,
-        test_case_id: ids[i] ?? 0,
-        status: result.status,
-        duration_seconds: result.durationSeconds,
-        message: result.message,
-        retries: result.retries,
-      }));
-      await this.#insertTestResults(trx, rows);
+      if (postgres) {
+        inserting = this.#insertTestResultsPostgres(trx, runKey, ordinal, batch, ids);
+        // Awaited by the next flush or at the end; should reading fail first, the transaction
+        // rolls back after it (the connection runs queries in order), and its error is not unhandled.
+        inserting.catch(() => undefined);
+      } else {
+        const rows: TestResultRow[] = batch.map((result, i) => ({
+          run_id: runKey,
+          ordinal: ordinal + i,
+          test_case_id: ids[i] ?? 0,
+          status: result.status,
+          duration_seconds: result.durationSeconds,
+          message: result.message,
+          retries: result.retries,
+        }));
+        await this.#insertTestResults(trx, rows);
+      }
       ordinal += batch.length;
       batch = [];
     };
@@ -702,9 +728,10 @@ export class KyselyStore implements Store {
       }
       if (result.durationSeconds !== null) totalSeconds += result.durationSeconds;
       batch.push(result);
-      if (batch.length >= TEST_RESULTS_CHUNK) await flush();
+      if (batch.length >= chunkSize) await flush();
     }
     await flush();
+    await inserted();
 
     const distinct = await trx
       .selectFrom('test_results')
@@ -757,6 +784,19 @@ export class KyselyStore implements Store {
   }
 
   /**
+   * Inserts test results on PostgreSQL: one statement, a column an array parameter, ordinals from
+   * the row's position (`with ordinality`, from 1).
+   */
+  async #insertTestResultsPostgres(trx: Transaction<Database>, runKey: string, first: number, batch: CheckedTestResult[], ids: number[]): Promise<void> {
+    await sql`
+      insert into test_results (run_id, ordinal, test_case_id, status, duration_seconds, message, retries)
+      select ${runKey}, ${first}::integer + r.n - 1, r.test_case_id, r.status, r.duration_seconds, r.message, r.retries
+      from unnest(${ids}::integer[], ${batch.map((result) => result.status)}::text[], ${batch.map((result) => result.durationSeconds)}::double precision[],
+        ${batch.map((result) => result.message)}::text[], ${batch.map((result) => result.retries)}::integer[])
+        with ordinality as r(test_case_id, status, duration_seconds, message, retries, n)`.execute(trx);
+  }
+
+  /**
    * The test case ids of a batch's keys: from the cache, else looked up, else inserted. Existing
    * test cases take the latest suite and (non-null) file.
    */
@@ -769,54 +809,24 @@ export class KyselyStore implements Store {
     if (missing.size === 0) return ids;
     if (cache.size + missing.size > TEST_KEY_CACHE) cache.clear();
 
-    for (const keys of chunks([...missing.keys()], TEST_KEYS_CHUNK)) {
-      const found = await trx
-        .selectFrom('test_cases')
-        .select(['id', 'test_key', 'suite', 'file'])
-        .where('system_id', '=', systemId)
-        .where('test_key', 'in', keys)
-        .execute();
-      for (const row of found) {
-        const result = missing.get(row.test_key);
-        if (result === undefined) continue;
-        missing.delete(row.test_key);
-        cache.set(row.test_key, Number(row.id));
-        if (result.suite !== row.suite || (result.file !== null && result.file !== row.file)) {
-          await trx
-            .updateTable('test_cases')
-            .set({ suite: result.suite, file: result.file ?? row.file })
-            .where('id', '=', row.id)
-            .execute();
-        }
+    const changed: { id: number; suite: string; file: string | null }[] = [];
+    for (const row of await this.#findTestCases(trx, systemId, [...missing.keys()])) {
+      const result = missing.get(row.test_key);
+      if (result === undefined) continue;
+      missing.delete(row.test_key);
+      cache.set(row.test_key, Number(row.id));
+      if (result.suite !== row.suite || (result.file !== null && result.file !== row.file)) {
+        changed.push({ id: Number(row.id), suite: result.suite, file: result.file ?? row.file });
       }
     }
-    for (const news of chunks([...missing.values()], TEST_KEYS_CHUNK)) {
-      const inserted = await trx
-        .insertInto('test_cases')
-        .values(
-          news.map((result) => ({
-            system_id: systemId,
-            test_key: result.key,
-            suite: result.suite,
-            classname: result.classname,
-            name: result.name,
-            file: result.file,
-          })),
-        )
-        .onConflict((conflict) => conflict.columns(['system_id', 'test_key']).doNothing())
-        .returning(['id', 'test_key'])
-        .execute();
-      for (const row of inserted) {
-        missing.delete(row.test_key);
-        cache.set(row.test_key, Number(row.id));
-      }
+    await this.#updateTestCases(trx, changed);
+    for (const row of await this.#insertTestCases(trx, systemId, [...missing.values()])) {
+      missing.delete(row.test_key);
+      cache.set(row.test_key, Number(row.id));
     }
     if (missing.size > 0) {
       // Inserted meanwhile by a concurrent recording (PostgreSQL): they are committed now.
-      for (const keys of chunks([...missing.keys()], TEST_KEYS_CHUNK)) {
-        const found = await trx.selectFrom('test_cases').select(['id', 'test_key']).where('system_id', '=', systemId).where('test_key', 'in', keys).execute();
-        for (const row of found) cache.set(row.test_key, Number(row.id));
-      }
+      for (const row of await this.#findTestCases(trx, systemId, [...missing.keys()])) cache.set(row.test_key, Number(row.id));
     }
     return batch.map((result, i) => {
       const known = ids[i] ?? -1;
@@ -825,6 +835,66 @@ export class KyselyStore implements Store {
       if (id === undefined) throw new Error(`test case ${JSON.stringify(result.key)} could not be recorded`);
       return id;
     });
+  }
+
+  /**
+   * The stored test cases of these keys. On PostgreSQL the keys are one array parameter (any
+   * number, one statement); on SQLite, `in (…)` lists of a bounded number of parameters.
+   */
+  async #findTestCases(trx: Transaction<Database>, systemId: number, keys: string[]): Promise<{ id: number; test_key: string; suite: string; file: string | null }[]> {
+    if (keys.length === 0) return [];
+    if (this.#backend.dialect === 'postgres') {
+      const { rows } = await sql<{ id: number; test_key: string; suite: string; file: string | null }>`
+        select id, test_key, suite, file from test_cases where system_id = ${systemId} and test_key = any(${keys}::text[])`.execute(trx);
+      return rows;
+    }
+    const found: { id: number; test_key: string; suite: string; file: string | null }[] = [];
+    for (const chunk of chunks(keys, TEST_KEYS_CHUNK)) {
+      found.push(...(await trx.selectFrom('test_cases').select(['id', 'test_key', 'suite', 'file']).where('system_id', '=', systemId).where('test_key', 'in', chunk).execute()));
+    }
+    return found;
+  }
+
+  /** Sets the latest suite and file of test cases (on PostgreSQL in one statement). */
+  async #updateTestCases(trx: Transaction<Database>, changed: { id: number; suite: string; file: string | null }[]): Promise<void> {
+    if (changed.length === 0) return;
+    if (this.#backend.dialect === 'postgres') {
+      await sql`
+        update test_cases as t set suite = c.suite, file = c.file
+        from unnest(${changed.map((c) => c.id)}::integer[], ${changed.map((c) => c.suite)}::text[], ${changed.map((c) => c.file)}::text[]) as c(id, suite, file)
+        where t.id = c.id`.execute(trx);
+      return;
+    }
+    for (const { id, suite, file } of changed) await trx.updateTable('test_cases').set({ suite, file }).where('id', '=', id).execute();
+  }
+
+  /**
+   * Inserts test cases of keys not stored yet; returns those it inserted (a key inserted meanwhile
+   * by a concurrent recording is left out).
+   */
+  async #insertTestCases(trx: Transaction<Database>, systemId: number, news: CheckedTestResult[]): Promise<{ id: number; test_key: string }[]> {
+    if (news.length === 0) return [];
+    if (this.#backend.dialect === 'postgres') {
+      const { rows } = await sql<{ id: number; test_key: string }>`
+        insert into test_cases (system_id, test_key, suite, classname, name, file)
+        select ${systemId}, c.test_key, c.suite, c.classname, c.name, c.file
+        from unnest(${news.map((r) => r.key)}::text[], ${news.map((r) => r.suite)}::text[], ${news.map((r) => r.classname)}::text[],
+          ${news.map((r) => r.name)}::text[], ${news.map((r) => r.file)}::text[]) as c(test_key, suite, classname, name, file)
+        on conflict (system_id, test_key) do nothing
+        returning id, test_key`.execute(trx);
+      return rows;
+    }
+    const inserted: { id: number; test_key: string }[] = [];
+    for (const chunk of chunks(news, TEST_KEYS_CHUNK)) {
+      const rows = await trx
+        .insertInto('test_cases')
+        .values(chunk.map((result) => ({ system_id: systemId, test_key: result.key, suite: result.suite, classname: result.classname, name: result.name, file: result.file })))
+        .onConflict((conflict) => conflict.columns(['system_id', 'test_key']).doNothing())
+        .returning(['id', 'test_key'])
+        .execute();
+      inserted.push(...rows.map((row) => ({ id: Number(row.id), test_key: row.test_key })));
+    }
+    return inserted;
   }
 
   listTestRuns(system: string, options?: { limit?: number }): Promise<TestRunSummary[]> {

@@ -9,7 +9,7 @@ import type { KyselyStore } from './kysely-store.js';
 import { openKyselyStore, openStore } from './open.js';
 import { redactUrl, translatePostgresError } from './postgres/postgres-store.js';
 import { DATA_TABLES } from './schema.js';
-import { describeStoreConformance, finding, snapshotInput, expectStoreError } from './store-conformance.js';
+import { describeStoreConformance, finding, snapshotInput, expectStoreError, testResult, testRun } from './store-conformance.js';
 import {
   createTestDatabase,
   dropTestDatabases,
@@ -63,6 +63,19 @@ describe.skipIf(unreachable !== null)(
       await Promise.all(stores.map((store) => store.close()));
       const rows = await admin((client) => client.query(`select count(*)::int as n from pg_database where datname = $1`, [new URL(fresh).pathname.slice(1)]));
       expect(rows.rows[0]).toEqual({ n: 1 });
+    });
+
+    it('records test runs of one system from several processes at once, sharing the new test cases', async () => {
+      const fresh = await createDatabase();
+      const stores = await Promise.all(Array.from({ length: 3 }, () => openStore(fresh)));
+      const results = Array.from({ length: 12_000 }, (_, i) => testResult(`t::case${i % 9000}`, i % 5 === 0 ? 'failed' : 'passed'));
+      const recorded = await Promise.all(stores.map((store, i) => store.recordTestRun(testRun(i, results))));
+      expect(recorded.map((r) => [r.tests, r.inserted])).toStrictEqual(Array.from({ length: 3 }, () => [9000, 12_000]));
+      const [first] = stores;
+      const history = await first?.testHistory('web');
+      expect(history?.tests).toHaveLength(9000);
+      expect(history?.tests.reduce((sum, t) => sum + t.runs.length, 0)).toBe(36_000);
+      await Promise.all(stores.map((store) => store.close()));
     });
 
     it('refuses a database migrated by a newer prodeng', async () => {

@@ -835,6 +835,10 @@ export function describeStoreConformance(name: string, factory: () => Promise<St
       }
       await expect(store.recordTestRun(testRun(1, slowly(many, 2100)))).rejects.toThrow('the producer failed');
       await expect(store.recordTestRun(testRun(9, slowly(many, 2100), { system: 'fresh' }))).rejects.toThrow('the producer failed');
+      // After several chunks of any backend's size had been written.
+      const lots = Array.from({ length: 12_000 }, (_, i) => testResult(`t::l${i % 7000}`, 'passed', { suite: 'moved' }));
+      await expect(store.recordTestRun(testRun(1, slowly(lots, 11_500)))).rejects.toThrow('the producer failed');
+      await expect(store.recordTestRun(testRun(1, [...lots, null as unknown as TestResultInput]))).rejects.toThrow(/invalid test run input: result 12000/);
 
       // The earlier recording of build-1 is intact; nothing else was written.
       expect(await store.listTestRuns('web')).toMatchObject([{ runKey: before.runKey, results: 2, failed: 1 }]);
