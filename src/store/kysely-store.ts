@@ -455,8 +455,8 @@ export class KyselyStore implements Store {
   async #upsertSystem(trx: Transaction<Database>, name: string, at: string): Promise<number> {
     const system = await trx
       .insertInto('systems')
-      .values({ name, created_at: at, updated_at: at })
-      .onConflict((conflict) => conflict.column('name').doUpdateSet({ updated_at: at }))
+      .values({ name, created_at: at, updated_at: at, changes: 1 })
+      .onConflict((conflict) => conflict.column('name').doUpdateSet({ updated_at: at, changes: sql<number>`systems.changes + 1` }))
       .returning('id')
       .executeTakeFirstOrThrow();
     return Number(system.id);
@@ -2012,18 +2012,20 @@ export class KyselyStore implements Store {
 
   changeToken(): Promise<string> {
     return this.#guard(async () => {
-      // Snapshots are never deleted, so their count grows with every recording (whatever its
-      // start time); systems' updated_at moves with test runs and CI records too. Ignores are few:
-      // their content itself is hashed, so equal tokens mean equal data even when ids are reused.
+      // Every recording (snapshot, test run, CI records) increments its system's write counter
+      // in its own transaction, so the sum moves with each one, even two in one millisecond; the
+      // number of systems guards against a sum that a new system and a lost one would keep.
+      // Ignores are few: their content itself is hashed, so equal tokens mean equal data even
+      // when ids are reused.
       const row = await this.#db
         .selectNoFrom((eb) => [
-          eb.selectFrom('snapshots').select((count) => count.fn.countAll().as('n')).as('snapshots'),
-          eb.selectFrom('systems').select((max) => max.fn.max('updated_at').as('t')).as('updated'),
+          eb.selectFrom('systems').select((count) => count.fn.countAll().as('n')).as('systems'),
+          eb.selectFrom('systems').select((sum) => sum.fn.sum('changes').as('t')).as('changes'),
         ])
         .executeTakeFirstOrThrow();
       const ignores = await this.#db.selectFrom('ignores').select(['id', 'system', 'fingerprint', 'rule', 'reason', 'until']).orderBy('id').execute();
       const hash = createHash('sha256').update(JSON.stringify(ignores.map((i) => [Number(i.id), i.system, i.fingerprint, i.rule, i.reason, i.until]))).digest('hex').slice(0, 16);
-      return `${String(row.snapshots)}/${String(row.updated ?? '')}/${hash}`;
+      return `${String(row.systems)}/${String(row.changes ?? 0)}/${hash}`;
     });
   }
 

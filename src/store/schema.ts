@@ -11,6 +11,8 @@ export interface SystemsTable {
   created_at: string;
   /** Touched by every recordSnapshot; on PostgreSQL the update also serialises writers of a system. */
   updated_at: string;
+  /** Writes recorded for this system (0005-change-counter): what `changeToken()` sums. */
+  changes: Generated<number>;
 }
 
 export interface SnapshotsTable {

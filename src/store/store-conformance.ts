@@ -1267,6 +1267,12 @@ export function describeStoreConformance(name: string, factory: () => Promise<St
       // Another ignore than the first, even if it got the first one's id back.
       expect(tokens.at(-1)).not.toBe(tokens[4]);
       await store.deleteIgnore(second.ignore.id);
+      await changed();
+      // Writes within one millisecond move it too (a time-based token would not).
+      for (let i = 0; i < 20; i++) {
+        await store.recordTestRun(testRun(1, [testResult(`b${i}`)]));
+        await changed();
+      }
     });
 
     it('rejects invalid ignores without recording them', async () => {

@@ -13,6 +13,7 @@ import { initialMigration } from './0001-initial.js';
 import { testResultsMigration } from './0002-test-results.js';
 import { ciRecordsMigration } from './0003-ci-records.js';
 import { serveMigration } from './0004-serve.js';
+import { changeCounterMigration } from './0005-change-counter.js';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
@@ -22,6 +23,7 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
     '0002-test-results': testResultsMigration(dialect),
     '0003-ci-records': ciRecordsMigration(dialect),
     '0004-serve': serveMigration(dialect),
+    '0005-change-counter': changeCounterMigration(dialect),
   };
 }
 
