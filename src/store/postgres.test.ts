@@ -15,17 +15,15 @@ import {
   dropTestDatabases,
   postgresAdmin,
   postgresBaseUrl,
-  postgresUnreachable,
 } from '../../test/support/postgres.js';
 
 const baseUrl = postgresBaseUrl;
-const unreachable = postgresUnreachable;
 const admin = postgresAdmin;
 const createDatabase = createTestDatabase;
 const dropDatabases = dropTestDatabases;
 
-describe.skipIf(unreachable !== null)(
-  `PostgreSQL store${unreachable === null ? '' : ` — did not run: ${redactUrl(baseUrl)} unreachable: ${unreachable}`}`,
+describe(
+  'PostgreSQL store',
   () => {
     let url = '';
 

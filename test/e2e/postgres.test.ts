@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, runJson } from '../support/cli.js';
-import { createTestDatabase, dropTestDatabases, postgresSuiteName, postgresUnreachable } from '../support/postgres.js';
+import { createTestDatabase, dropTestDatabases } from '../support/postgres.js';
 import { tempRepo, type TempRepo } from '../support/repo.js';
 
 interface Report {
@@ -12,7 +12,7 @@ interface Report {
   findings: Array<{ fingerprint: string; status: string; title: string }>;
 }
 
-describe.skipIf(postgresUnreachable !== null)(postgresSuiteName('prodeng on PostgreSQL'), () => {
+describe('prodeng on PostgreSQL', () => {
   let url = '';
   let repo: TempRepo;
   beforeAll(async () => {

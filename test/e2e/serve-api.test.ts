@@ -10,7 +10,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, runCli } from '../support/cli.js';
-import { createTestDatabase, dropTestDatabases, postgresSuiteName, postgresUnreachable } from '../support/postgres.js';
+import { createTestDatabase, dropTestDatabases } from '../support/postgres.js';
 import { tempDir, tempRepo, type TempRepo } from '../support/repo.js';
 
 const TOKEN = 'e2e-token-0123456789abcdef0123';
@@ -223,7 +223,7 @@ describeServe('prodeng serve on SQLite', async () => {
   return join(dir.dir, 'prodeng.db');
 });
 
-describe.skipIf(postgresUnreachable !== null)(postgresSuiteName('prodeng serve on PostgreSQL'), () => {
+describe('prodeng serve on PostgreSQL', () => {
   afterAll(async () => {
     await dropTestDatabases();
   });

@@ -2,16 +2,15 @@
  * PostgreSQL for tests: the server at PRODENG_TEST_POSTGRES_URL (default: the local server with
  * trust auth), one fresh database per test file, dropped afterwards.
  *
- * Gating: with PRODENG_TEST_POSTGRES=required (CI), an unreachable server fails the importing test
- * file with the connection error. Otherwise the PostgreSQL tests are skipped, and a line on stderr
- * (and the suite's name) says why.
+ * PostgreSQL is a requirement of the suite, like git, nginx and Chromium: the store's second
+ * backend is tested on every run, never skipped. An unreachable server fails the importing test
+ * file with the connection error and what to do.
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { redactUrl } from '../../src/store/redact.js';
 
 export const postgresBaseUrl = process.env['PRODENG_TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const required = process.env['PRODENG_TEST_POSTGRES'] === 'required';
 
 async function checkReachable(url: string): Promise<string | null> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
@@ -27,21 +26,12 @@ async function checkReachable(url: string): Promise<string | null> {
   }
 }
 
-/** Null when PostgreSQL is reachable; otherwise why not (after failing or warning as gated). */
-export const postgresUnreachable: string | null = await checkReachable(postgresBaseUrl);
-if (postgresUnreachable !== null) {
-  if (required) {
-    throw new Error(`PRODENG_TEST_POSTGRES=required, but PostgreSQL at ${redactUrl(postgresBaseUrl)} is unreachable: ${postgresUnreachable}`);
-  }
-  process.stderr.write(
-    `PostgreSQL tests did not run: cannot connect to ${redactUrl(postgresBaseUrl)}: ${postgresUnreachable}. ` +
-      'Start a server or set PRODENG_TEST_POSTGRES_URL; set PRODENG_TEST_POSTGRES=required to make this a failure.\n',
+const unreachable = await checkReachable(postgresBaseUrl);
+if (unreachable !== null) {
+  throw new Error(
+    `PostgreSQL at ${redactUrl(postgresBaseUrl)} is unreachable: ${unreachable}. The tests need a PostgreSQL server: ` +
+      'start one (e.g. `pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`) or set PRODENG_TEST_POSTGRES_URL.',
   );
-}
-
-/** A suite name that says, when it does not run, why. */
-export function postgresSuiteName(name: string): string {
-  return postgresUnreachable === null ? name : `${name} — did not run: ${redactUrl(postgresBaseUrl)} unreachable: ${postgresUnreachable}`;
 }
 
 function withDatabase(url: string, database: string): string {
