@@ -182,7 +182,13 @@ async function trendRun(
 ): Promise<{ record: ProbeRunRecord; findings: FindingInput[] }> {
   const begin = performance.now();
   const byId = new Map(options.probes.map((probe) => [probe.id, probe]));
-  const incomplete = options.only !== undefined || probeRuns.some((run) => run.status === 'failed' || run.status === 'partial');
+  const unfinished = probeRuns.filter((run) => run.status === 'failed' || run.status === 'partial').map((run) => run.id);
+  const incomplete = options.only !== undefined || unfinished.length > 0;
+  // Said in the report, so a `partial` here is not mistaken for a fault of the trend analysis.
+  const why =
+    unfinished.length > 0
+      ? `${unfinished.join(', ')} did not observe completely, so open trend findings are kept, not resolved`
+      : '--probe narrowed the run, so open trend findings are kept, not resolved';
   try {
     const outcome = await trendFindings({
       store: options.store,
@@ -197,7 +203,7 @@ async function trendRun(
     });
     const durationMs = Math.round(performance.now() - begin);
     return {
-      record: { id: TREND_PROBE_ID, status: incomplete ? 'partial' : 'ok', durationMs, errors: [], facts: { seriesAnalysed: outcome.analysed } },
+      record: { id: TREND_PROBE_ID, status: incomplete ? 'partial' : 'ok', durationMs, errors: [], facts: { seriesAnalysed: outcome.analysed, ...(incomplete ? { notes: [why] } : {}) } },
       findings: outcome.findings,
     };
   } catch (error) {

@@ -129,7 +129,7 @@ describe('trend findings at observe', () => {
     expect(open(await store.currentFindings('web'))).toEqual([['trend/regression', 'high', 'vulns.count']]);
     const [latest] = await store.listSnapshots('web', { limit: 1 });
     const snapshot = await store.getSnapshot(latest!.id);
-    expect(snapshot!.probes.find((p) => p.id === TREND_PROBE_ID)).toMatchObject({ status: 'partial' });
+    expect(snapshot!.probes.find((p) => p.id === TREND_PROBE_ID)).toMatchObject({ status: 'partial', facts: { notes: [expect.stringContaining('p did not observe completely')] } });
     expect(snapshot!.status).toBe('partial');
 
     failing = false;
