@@ -1,31 +1,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { fakeProbe, OK_RESULT } from '../core/test-support/probe.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { parseConfig, type ResolvedConfig } from '../config/load.js';
-import type { ProbeResult } from '../core/model.js';
 import type { AnyProbe, ProbeContext } from '../core/probe.js';
 import { StoreError } from '../store/errors.js';
 import { openStore } from '../store/open.js';
 import type { Store } from '../store/store.js';
 import { errorMessage, redactCredentials, runObservation, runSystem, SourceError, sourceProblem } from './runner.js';
 
-const ok: ProbeResult = { status: 'ok', findings: [], metrics: [], errors: [] };
+const ok = OK_RESULT;
 
-function probe(run: (ctx: ProbeContext) => Promise<unknown>): AnyProbe {
-  return {
-    id: 'fake',
-    aspect: 'code-health',
-    title: 'Fake',
-    description: 'A probe for tests',
-    rules: [],
-    options: [],
-    configSchema: z.object({}).strict(),
-    appliesTo: () => true,
-    run: run as AnyProbe['run'],
-  };
-}
+const probe = (run: (ctx: ProbeContext) => Promise<unknown>): AnyProbe => fakeProbe(run);
 
 /** The store with one method replaced; every other call goes to the real one (bound: it has private fields). */
 function storeWith(store: Store, overrides: Partial<Store>): Store {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import { fakeProbe, OK_RESULT } from '../core/test-support/probe.js';
 import { parseConfig, type ResolvedConfig } from '../config/load.js';
-import type { ProbeResult, SnapshotStatus } from '../core/model.js';
+import type { SnapshotStatus } from '../core/model.js';
 import type { AnyProbe, ProbeContext } from '../core/probe.js';
 import { StoreError } from '../store/errors.js';
 import { openStore } from '../store/open.js';
@@ -90,21 +90,9 @@ async function until(condition: () => boolean, what: string): Promise<void> {
   if (!condition()) throw new Error(`never happened: ${what}`);
 }
 
-const ok: ProbeResult = { status: 'ok', findings: [], metrics: [], errors: [] };
+const ok = OK_RESULT;
 
-function probe(run: (ctx: ProbeContext) => Promise<unknown>): AnyProbe {
-  return {
-    id: 'fake',
-    aspect: 'code-health',
-    title: 'Fake',
-    description: 'A probe for tests',
-    rules: [],
-    options: [],
-    configSchema: z.object({}).strict(),
-    appliesTo: () => true,
-    run: run as AnyProbe['run'],
-  };
-}
+const probe = (run: (ctx: ProbeContext) => Promise<unknown>): AnyProbe => fakeProbe(run);
 
 /** A probe that waits until the test releases (or fails) each call, or the run is aborted. */
 function gatedProbe() {
