@@ -1,13 +1,22 @@
-import { readFileSync, symlinkSync } from 'node:fs';
+import { lstatSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempRepo, type TempRepo } from '../../test/support/repo.js';
-import { gitListTracked, readTrackedFromIndex } from './git.js';
+import { gitListTracked, readTrackedFromIndex, type GitFile } from './git.js';
 import { parseGitIndex } from './git-index.js';
 
 let repo: TempRepo | undefined;
 afterEach(() => repo?.remove());
+
+/** What git ls-files can tell: path and blob (the index alone also knows the stamp). */
+const listed = (files: GitFile[] | null) => files?.map(({ path, blob }) => ({ path, blob })) ?? null;
+
+/** Makes every entry older than the index, as it is once git has rewritten the index later on. */
+function ageIndex(dir: string): void {
+  const later = new Date(Date.now() + 10_000);
+  utimesSync(join(dir, '.git', 'index'), later, later);
+}
 
 function fillRepo(r: TempRepo): void {
   r.write('a.ts', '// a\n');
@@ -29,7 +38,7 @@ describe('readTrackedFromIndex', () => {
     repo.git('update-index', '--index-version', String(version));
     const fromIndex = readTrackedFromIndex(repo.dir);
     expect(fromIndex).not.toBeNull();
-    expect(fromIndex).toEqual(await gitListTracked(repo.dir));
+    expect(listed(fromIndex)).toEqual(await gitListTracked(repo.dir));
     expect(fromIndex!.map((f) => f.path)).toContain('日本語/ファイル.md');
   });
 
@@ -51,8 +60,45 @@ describe('readTrackedFromIndex', () => {
     repo.write('new.txt', 'x\n');
     repo.git('add', '-N', 'new.txt');
     const fromIndex = readTrackedFromIndex(repo.dir);
-    expect(fromIndex).toEqual(await gitListTracked(repo.dir));
+    expect(listed(fromIndex)).toEqual(await gitListTracked(repo.dir));
     expect(fromIndex!.filter((f) => f.path === 'c.txt')).toHaveLength(1);
+  });
+
+  it("gives each entry the stamp git recorded, exactly as lstat shows it, once the entry is older than the index", () => {
+    repo = tempRepo();
+    fillRepo(repo);
+    ageIndex(repo.dir);
+    for (const file of readTrackedFromIndex(repo.dir)!) {
+      const st = lstatSync(join(repo.dir, file.path), { bigint: true });
+      expect(file.stamp, file.path).toEqual({
+        size: Number(st.size),
+        ctimeSec: Number(st.ctimeNs / 1_000_000_000n),
+        ctimeNsec: Number(st.ctimeNs % 1_000_000_000n),
+        mtimeSec: Number(st.mtimeNs / 1_000_000_000n),
+        mtimeNsec: Number(st.mtimeNs % 1_000_000_000n),
+        ino: Number(st.ino & 0xffffffffn),
+      });
+    }
+  });
+
+  it('gives no stamp where git itself would not trust it: racily clean or empty', () => {
+    repo = tempRepo();
+    repo.write('a.txt', 'a\n');
+    repo.write('empty.txt', '');
+    repo.commit('init');
+    // Written in the same second as the index (the test runs well within it, or the next).
+    const index = join(repo.dir, '.git', 'index');
+    const now = new Date();
+    utimesSync(index, now, now);
+    writeFileSync(join(repo.dir, 'a.txt'), 'b\n');
+    repo.git('add', 'a.txt');
+    utimesSync(index, now, now);
+    const files = readTrackedFromIndex(repo.dir)!;
+    expect(files.find((file) => file.path === 'a.txt')!.stamp).toBeUndefined();
+    ageIndex(repo.dir);
+    const aged = readTrackedFromIndex(repo.dir)!;
+    expect(aged.find((file) => file.path === 'a.txt')!.stamp).toBeDefined();
+    expect(aged.find((file) => file.path === 'empty.txt')!.stamp).toBeUndefined();
   });
 
   it('leaves a split index to git', () => {

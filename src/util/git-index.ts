@@ -23,8 +23,24 @@ export interface IndexEntry {
   stage: number;
   /** Sparse checkout: the file is not in the work tree. */
   skipWorktree: boolean;
+  /**
+   * What git saw of the work-tree file when it last hashed or checked it (seconds and nanoseconds;
+   * inode truncated to 32 bits). While the file still shows these, its content is `blob`.
+   */
+  stat: IndexStat;
 }
 
+export interface IndexStat {
+  /** Truncated to 32 bits, as git stores it. */
+  size: number;
+  ctimeSec: number;
+  ctimeNsec: number;
+  mtimeSec: number;
+  mtimeNsec: number;
+  ino: number;
+}
+
+const NON_ASCII = /[^\x00-\x7f]/;
 const SIGNATURE = 0x44495243; // "DIRC"
 const HASH_BYTES = 20;
 /** ctime, mtime (8 each), dev, ino, mode, uid, gid, size (4 each), hash, flags. */
@@ -50,9 +66,12 @@ export function parseGitIndex(bytes: Buffer): IndexEntry[] | null {
   if (version < 2 || version > 4) return null;
   const count = bytes.readUInt32BE(8);
   const end = bytes.length - HASH_BYTES; // the file ends with a checksum
+  // Paths are found in a latin1 view of the whole file (one char per byte): string searches and
+  // slices are several times cheaper than a Buffer call per entry, and most paths are ASCII.
+  const text = bytes.toString('latin1');
   const entries: IndexEntry[] = [];
   let offset = 12;
-  let previous: Buffer = Buffer.alloc(0);
+  let previous = '';
   for (let i = 0; i < count; i++) {
     const start = offset;
     if (offset + FIXED_BYTES > end) return null;
@@ -68,7 +87,8 @@ export function parseGitIndex(bytes: Buffer): IndexEntry[] | null {
       skipWorktree = (extended & 0x4000) !== 0;
       offset += 2;
     }
-    let path: Buffer;
+    /** The path's bytes, as latin1. */
+    let raw: string;
     if (version === 4) {
       // Prefix compression: drop N bytes from the end of the previous path, then append.
       let c = bytes[offset++];
@@ -79,21 +99,30 @@ export function parseGitIndex(bytes: Buffer): IndexEntry[] | null {
         if (c === undefined) return null;
         strip = ((strip + 1) << 7) | (c & 0x7f);
       }
-      const nul = bytes.indexOf(0, offset);
+      const nul = text.indexOf('\0', offset);
       if (nul < 0 || nul >= end || strip > previous.length) return null;
-      path = Buffer.concat([previous.subarray(0, previous.length - strip), bytes.subarray(offset, nul)]);
+      raw = previous.slice(0, previous.length - strip) + text.slice(offset, nul);
       offset = nul + 1;
     } else {
-      const nul = bytes.indexOf(0, offset);
+      const nul = text.indexOf('\0', offset);
       if (nul < 0 || nul >= end) return null;
-      path = bytes.subarray(offset, nul);
+      raw = text.slice(offset, nul);
       // Entries are padded with 1–8 NULs to a multiple of eight bytes.
       offset = start + ((nul - start + 8) & ~7);
     }
-    previous = path;
+    previous = raw;
     // A sparse index stores whole directories as entries; leave those repositories to git.
     if ((mode & 0o170000) === 0o040000) return null;
-    entries.push({ path: path.toString('utf8'), blob, mode, size, stage: (flags >> 12) & 3, skipWorktree });
+    const stat: IndexStat = {
+      size,
+      ctimeSec: bytes.readUInt32BE(start),
+      ctimeNsec: bytes.readUInt32BE(start + 4),
+      mtimeSec: bytes.readUInt32BE(start + 8),
+      mtimeNsec: bytes.readUInt32BE(start + 12),
+      ino: bytes.readUInt32BE(start + 20),
+    };
+    const path = NON_ASCII.test(raw) ? Buffer.from(raw, 'latin1').toString('utf8') : raw;
+    entries.push({ path, blob, mode, size, stage: (flags >> 12) & 3, skipWorktree, stat });
   }
   // Extensions: a split index ("link") keeps most entries in another file.
   while (offset + 8 <= end) {

@@ -6,7 +6,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Revision } from '../core/model.js';
 import { CommandFailedError, CommandNotFoundError, exec } from './exec.js';
-import { readGitIndex } from './git-index.js';
+import { readGitIndex, type IndexStat } from './git-index.js';
 
 export { CommandNotFoundError };
 
@@ -57,7 +57,16 @@ export interface GitFile {
   path: string;
   /** The blob id in the index; undefined for untracked files. */
   blob?: string;
+  /**
+   * What the work-tree file showed when git recorded `blob` (from the index file only, and only
+   * when that record can be trusted: see {@link readTrackedFromIndex}). A file that still shows
+   * exactly this stamp has not been written since, so its content is `blob`.
+   */
+  stamp?: FileStamp;
 }
+
+/** The parts of a file's status that any write changes (ctime cannot be set back by a user). */
+export type FileStamp = IndexStat;
 
 /**
  * Regular files git tracks under `dir`, with their index blob ids. Symlinks and submodules are
@@ -105,6 +114,13 @@ export function readTrackedFromIndex(root: string): GitFile[] | null {
   } catch {
     return null;
   }
+  // The index's own time, taken before reading it: a rewrite in between only makes it older.
+  let indexSec: number;
+  try {
+    indexSec = Math.floor(statSync(join(gitDir, 'index')).mtimeMs / 1000);
+  } catch {
+    return null;
+  }
   const entries = readGitIndex(join(gitDir, 'index'));
   if (entries === null) return null;
   const files: GitFile[] = [];
@@ -113,7 +129,13 @@ export function readTrackedFromIndex(root: string): GitFile[] | null {
     // Exactly what gitListTracked lists: regular files, one entry per path during a merge.
     if (entry.mode !== 0o100644 && entry.mode !== 0o100755) continue;
     if ((entry.stage !== 0 && entry.stage !== 2) || entry.path === previous) continue;
-    files.push({ path: entry.path, blob: entry.blob });
+    const { stat } = entry;
+    // Git's "racy clean" rule, at whole seconds: a file written in the second the index was
+    // written (or later) may have changed again without its times showing it. Size 0 is how git
+    // marks such an entry for a re-check (and empty files cost nothing to read). A conflicted
+    // entry (stage 2) has no work-tree record at all.
+    const trusted = entry.stage === 0 && entry.size > 0 && Math.max(stat.mtimeSec, stat.ctimeSec) < indexSec && !entry.skipWorktree;
+    files.push(trusted ? { path: entry.path, blob: entry.blob, stamp: stat } : { path: entry.path, blob: entry.blob });
     previous = entry.path;
   }
   return files;

@@ -14,10 +14,11 @@ import { Worker } from 'node:worker_threads';
 import picomatch from 'picomatch';
 import type { ProbeError } from '../../core/model.js';
 import type { ProgressFn } from '../../core/probe.js';
-import { CommandNotFoundError, gitListTracked, gitListUntracked, gitWorkTree, readTrackedFromIndex } from '../../util/git.js';
+import { CommandNotFoundError, gitListTracked, gitListUntracked, gitWorkTree, readTrackedFromIndex, type GitFile } from '../../util/git.js';
 import { walkFiles } from '../../util/walk.js';
 import { DEFAULT_EXCLUDES, type TodoConfig } from './config.js';
-import { emptyBatch, mergeBatch, scanBatch, type BatchOptions, type BatchResult } from './scan-batch.js';
+import { emptyBatch, mergeBatch, scanBatch, type Batch, type BatchAnswer, type BatchOptions, type BatchResult } from './scan-batch.js';
+import { cacheKey, ScanCache, writeStamp } from './scan-cache.js';
 
 /** Below this many files the scan stays on the main thread. */
 const WORKER_THRESHOLD = 3000;
@@ -29,14 +30,82 @@ export interface Collected extends BatchResult {
   /** Files listed after excludes. */
   listed: number;
   excluded: number;
-  /** Paths git tracks, with their index blob; empty outside git. */
-  tracked: Map<string, string | undefined>;
+  /** Files git tracks, with their index blob; empty outside git. */
+  tracked: Map<string, GitFile>;
   gitMissing: boolean;
+  /** Files whose earlier answer was reused without reading them (see scan-cache.ts). */
+  fromCache: number;
 }
 
 interface Options {
   signal: AbortSignal;
   progress: ProgressFn;
+  /** Where the scan cache lives; no cache without it. */
+  cacheDir?: string;
+}
+
+/**
+ * Turns paths into batches with what the scan cache knows of them, and answers back into results:
+ * files the workers found unchanged get their cached outcome, fresh outcomes go into the cache.
+ */
+class CacheBridge {
+  fromCache = 0;
+
+  constructor(
+    private readonly cache: ScanCache | undefined,
+    /** Tracked files; those with a stamp git's index vouches for can use the cache. */
+    private readonly tracked: ReadonlyMap<string, GitFile>,
+    private readonly blobIds: boolean,
+  ) {}
+
+  prepare(paths: string[]): { batch: Batch; entries: Int32Array | undefined } {
+    if (!this.cache) return { batch: { paths }, entries: undefined };
+    const stamps = new Float64Array(paths.length * 6);
+    const verify = new Uint8Array(paths.length);
+    const entries = new Int32Array(paths.length);
+    for (let i = 0; i < paths.length; i++) {
+      const file = this.tracked.get(paths[i]!);
+      if (file?.stamp === undefined) continue;
+      writeStamp(stamps, i * 6, file.stamp);
+      const entry = this.cache.lookup(file.path, file.blob!, file.stamp);
+      entries[i] = entry;
+      if (entry >= 0) verify[i] = 1;
+    }
+    return { batch: { paths, stamps, verify }, entries };
+  }
+
+  settle(batch: Batch, entries: Int32Array | undefined, answer: BatchAnswer): BatchResult {
+    const { hits, fresh, ...result } = answer;
+    const cache = this.cache;
+    if (!cache || !entries) return result;
+    this.fromCache += hits.length;
+    for (const i of hits) {
+      const entry = entries[i]!;
+      cache.keep(entry);
+      const outcome = cache.outcome(entry);
+      if (outcome === 0) {
+        result.scanned++;
+        result.bytes += cache.sizeOf(entry);
+      } else if (typeof outcome === 'object') {
+        result.scanned++;
+        result.bytes += cache.sizeOf(entry);
+        const path = batch.paths[i]!;
+        result.found.push({ path, language: outcome.l, markers: outcome.m, ...(this.blobIds ? { blob: this.tracked.get(path)!.blob! } : {}) });
+      } else {
+        result.skipped[outcome] = (result.skipped[outcome] ?? 0) + 1;
+        if (outcome !== 'too-large') result.bytes += cache.sizeOf(entry);
+      }
+    }
+    for (const [i, outcome] of fresh) {
+      const path = batch.paths[i]!;
+      cache.record(path, this.tracked.get(path)!.blob!, batch.stamps!.subarray(i * 6, i * 6 + 6), outcome);
+    }
+    return result;
+  }
+
+  save(): void {
+    this.cache?.save();
+  }
 }
 
 /** Paths waiting to be scanned; producers push while consumers take batches. */
@@ -48,7 +117,8 @@ class PathQueue {
   total = 0;
 
   push(paths: readonly string[]): void {
-    this.paths.push(...paths);
+    // One by one: spreading a large list into push() overflows the stack (~120k arguments).
+    for (const path of paths) this.paths.push(path);
     this.total += paths.length;
     this.wake();
   }
@@ -89,7 +159,7 @@ export async function collectMarkers(root: string, config: TodoConfig, options: 
     queue.push(kept);
   };
 
-  const tracked = new Map<string, string | undefined>();
+  const tracked = new Map<string, GitFile>();
   const errors: ProbeError[] = [];
   const quiet = <T>(promise: Promise<T>) => {
     promise.catch(() => undefined); // awaited below; an early rejection must not go unhandled
@@ -112,16 +182,25 @@ export async function collectMarkers(root: string, config: TodoConfig, options: 
   const batchOptions: BatchOptions = { tags: config.tags, maxFileSize: config.maxFileSize, blobIds: config.blame && source === 'git' };
   let pool: WorkerPool | undefined;
   let rest: Promise<void> = Promise.resolve();
+  let bridge = new CacheBridge(undefined, tracked, batchOptions.blobIds);
   try {
     if (source === 'git') {
+      // Untracked files need a walk of the whole work tree by git: started first, it runs while
+      // the tracked files are scanned (and starting a process is cheapest while our heap is small).
+      const untracked = quiet(gitListUntracked(root, options.signal));
       // Workers take ~30 ms to start: when the index promises a large tree, start them while the
       // tracked list is being read.
       const estimate = fromIndex?.length ?? estimateTrackedFiles(join(root, '.git', 'index'));
       if (workerCount(config.workers, estimate) > 1) pool = new WorkerPool(root, batchOptions, workerCount(config.workers, estimate));
-      for (const file of await trackedListing) tracked.set(file.path, file.blob);
+      const listing = await trackedListing;
+      for (const file of listing) tracked.set(file.path, file);
+      // Only git's own records make a cached answer trustworthy: without them, no cache.
+      if (config.cache && options.cacheDir !== undefined && listing.some((file) => file.stamp !== undefined)) {
+        const cache = ScanCache.load(options.cacheDir, root, cacheKey(batchOptions));
+        bridge = new CacheBridge(cache, tracked, batchOptions.blobIds);
+      }
       enqueue([...tracked.keys()]);
-      // Untracked files need a walk of the whole work tree: listed while the scan runs.
-      rest = gitListUntracked(root, options.signal).then(
+      rest = untracked.then(
         (paths) => enqueue(paths.filter((path) => !tracked.has(path))),
         (error) => void whenGitMissing(error),
       );
@@ -143,11 +222,21 @@ export async function collectMarkers(root: string, config: TodoConfig, options: 
     } else if (workers > 1 && !pool) {
       pool = new WorkerPool(root, batchOptions, workers);
     }
-    const scanning = pool ? pool.scan(queue, options) : scanInProcess(root, queue, batchOptions, options);
+    const scanning = pool ? pool.scan(queue, bridge, options) : scanInProcess(root, queue, bridge, batchOptions, options);
     const [result] = await Promise.all([scanning, listed]);
+    bridge.save();
     // Batches finish in any order; keep the result independent of scheduling.
     result.found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    return { ...result, errors: [...errors, ...result.errors], source, listed: queue.total, excluded, tracked, gitMissing };
+    return {
+      ...result,
+      errors: [...errors, ...result.errors],
+      source,
+      listed: queue.total,
+      excluded,
+      tracked,
+      gitMissing,
+      fromCache: bridge.fromCache,
+    };
   } finally {
     await pool?.close();
   }
@@ -179,13 +268,14 @@ function scanWorkerUrl(): URL {
   return existsSync(beside) ? beside : new URL('../probes/todo/scan-worker.js', import.meta.url);
 }
 
-async function scanInProcess(root: string, queue: PathQueue, batchOptions: BatchOptions, options: Options): Promise<BatchResult> {
+async function scanInProcess(root: string, queue: PathQueue, bridge: CacheBridge, batchOptions: BatchOptions, options: Options): Promise<BatchResult> {
   const total = emptyBatch();
   let done = 0;
-  for (let batch = await queue.take(BATCH_SIZE); batch !== null; batch = await queue.take(BATCH_SIZE)) {
+  for (let paths = await queue.take(BATCH_SIZE); paths !== null; paths = await queue.take(BATCH_SIZE)) {
     options.signal.throwIfAborted();
-    mergeBatch(total, scanBatch(root, batch, batchOptions));
-    done += batch.length;
+    const { batch, entries } = bridge.prepare(paths);
+    mergeBatch(total, bridge.settle(batch, entries, scanBatch(root, batch, batchOptions)));
+    done += paths.length;
     options.progress('scanning', { done, total: queue.total });
   }
   return total;
@@ -203,7 +293,7 @@ class WorkerPool {
     );
   }
 
-  async scan(queue: PathQueue, options: Options): Promise<BatchResult> {
+  async scan(queue: PathQueue, bridge: CacheBridge, options: Options): Promise<BatchResult> {
     const total = emptyBatch();
     let done = 0;
     await Promise.all(
@@ -211,18 +301,26 @@ class WorkerPool {
         (worker) =>
           new Promise<void>((resolve, reject) => {
             let inFlight = 0;
+            // A worker answers its batches in the order it got them.
+            const sent: Array<ReturnType<CacheBridge['prepare']>> = [];
             const feed = () => {
               if (options.signal.aborted) return reject(options.signal.reason);
               inFlight++;
-              queue.take(BATCH_SIZE).then((batch) => {
-                if (batch !== null) return worker.postMessage({ paths: batch });
-                if (--inFlight === 0) resolve();
+              queue.take(BATCH_SIZE).then((paths) => {
+                if (paths === null) {
+                  if (--inFlight === 0) resolve();
+                  return;
+                }
+                const prepared = bridge.prepare(paths);
+                sent.push(prepared);
+                worker.postMessage(prepared.batch);
               }, reject);
             };
-            worker.on('message', (message: { result: BatchResult; count: number }) => {
+            worker.on('message', (answer: BatchAnswer) => {
               inFlight--;
-              mergeBatch(total, message.result);
-              done += message.count;
+              const { batch, entries } = sent.shift()!;
+              mergeBatch(total, bridge.settle(batch, entries, answer));
+              done += batch.paths.length;
               options.progress('scanning', { done, total: queue.total });
               feed();
             });

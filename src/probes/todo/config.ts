@@ -58,6 +58,7 @@ export const todoConfigSchema = z
       .default({ low: 30, medium: 365, high: 730 }),
     urgentTags: z.array(z.string()).default(['FIXME', 'BUG']),
     workers: z.number().int().min(0).max(64).default(0),
+    cache: z.boolean().default(true),
   })
   .strict();
 
@@ -71,5 +72,11 @@ export const todoOptionDocs: ProbeOptionDoc[] = [
   { key: 'blame', type: 'boolean', default: 'true', description: 'Attribute markers to author and date with git blame.' },
   { key: 'ageDays', type: '{low, medium, high}', default: '{30, 365, 730}', description: 'Age in days at which a marker becomes low, medium, high severity (younger: info).' },
   { key: 'urgentTags', type: 'string[]', default: 'FIXME, BUG', description: 'Tags that rank one severity step higher than their age alone.' },
+  {
+    key: 'cache',
+    type: 'boolean',
+    default: 'true',
+    description: "Reuse the last scan's answers for tracked files git records as unchanged, so a repeated observation reads only what changed.",
+  },
   { key: 'workers', type: 'integer', default: '0 (auto)', description: 'Worker threads for large trees; 0 picks by CPU count and tree size, 1 scans in-process.' },
 ];

@@ -41,7 +41,7 @@ export const todoProbe: Probe<TodoConfig> = {
 
   async run(ctx, config) {
     const root = ctx.system.sources.repo!;
-    const collected = await collectMarkers(root, config, { signal: ctx.signal, progress: ctx.progress });
+    const collected = await collectMarkers(root, config, { signal: ctx.signal, progress: ctx.progress, cacheDir: ctx.cacheDir });
     const errors: ProbeError[] = [...collected.errors];
     if (collected.gitMissing) {
       errors.push({ message: 'git is not installed or not on PATH: listed files without it and could not date markers; install git', code: 'git-missing' });
@@ -54,7 +54,7 @@ export const todoProbe: Probe<TodoConfig> = {
       for (const file of collected.found) {
         if (!collected.tracked.has(file.path)) continue;
         // Only a file whose content is what git has in its index can reuse an earlier answer.
-        const clean = file.blob !== undefined && collected.tracked.get(file.path) === file.blob;
+        const clean = file.blob !== undefined && collected.tracked.get(file.path)?.blob === file.blob;
         const cached = clean ? cache.get(file.blob!, file.markers.map((marker) => marker.line)) : undefined;
         if (cached) blame.set(file.path, cached);
         else pending.push(file);
@@ -68,7 +68,7 @@ export const todoProbe: Probe<TodoConfig> = {
             const lines = file.markers.map((marker) => marker.line);
             const answer = await gitBlameLines(root, file.path, lines, { signal: ctx.signal, now: ctx.now });
             blame.set(file.path, answer);
-            if (file.blob !== undefined && collected.tracked.get(file.path) === file.blob) cache.set(file.blob, answer);
+            if (file.blob !== undefined && collected.tracked.get(file.path)?.blob === file.blob) cache.set(file.blob, answer);
           } catch (error) {
             if (ctx.signal.aborted) throw error;
             errors.push({ path: file.path, message: `git blame failed: ${(error as Error).message}`, code: 'blame-failed' });
@@ -118,6 +118,7 @@ export const todoProbe: Probe<TodoConfig> = {
         filesListed: collected.listed,
         filesExcluded: collected.excluded,
         filesScanned: collected.scanned,
+        filesFromCache: collected.fromCache,
         bytesScanned: collected.bytes,
         filesSkipped: skipped,
         blamed: blame.size,

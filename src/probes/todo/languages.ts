@@ -7,6 +7,9 @@
  * Adding a language is adding an entry here plus one positive and one negative test.
  */
 
+/** This module's own file (the scan cache is keyed by the scanner's code). */
+export const LANGUAGES_MODULE = import.meta.url;
+
 /** Where a comment (or string) opener counts. */
 export type Position =
   /** Anywhere outside strings and comments. */

@@ -16,6 +16,9 @@
 import type { BlockCommentRule, Language, LexerMode, LineCommentRule, Position, StringRule } from './languages.js';
 import { getLanguage } from './languages.js';
 
+/** This module's own file (the scan cache is keyed by the scanner's code). */
+export const LEXER_MODULE = import.meta.url;
+
 /** Receives each comment: the span with its delimiters and the content without them. */
 export type CommentSink = (spanStart: number, contentStart: number, contentEnd: number, spanEnd: number) => void;
 

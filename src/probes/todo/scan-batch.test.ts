@@ -18,7 +18,7 @@ describe('scanBatch', () => {
     writeFileSync(join(dir.dir, 'bin.c'), Buffer.from('// TODO\0\0\0'));
     mkdirSync(join(dir.dir, 'dir.ts'));
     symlinkSync('loop.ts', join(dir.dir, 'loop.ts'));
-    const result = scanBatch(dir.dir, ['a.ts', 'big.ts', 'logo.png', 'bin.c', 'dir.ts', 'gone.ts', 'loop.ts'], options);
+    const result = scanBatch(dir.dir, { paths: ['a.ts', 'big.ts', 'logo.png', 'bin.c', 'dir.ts', 'gone.ts', 'loop.ts'] }, options);
     expect(result.found.map((f) => [f.path, f.markers.map((m) => m.text)])).toEqual([['a.ts', ['one']]]);
     expect(result.found[0]!.blob).toMatch(/^[0-9a-f]{40}$/);
     expect(result.skipped).toEqual({ 'too-large': 1, 'unsupported-language': 1, binary: 1, missing: 2 });
@@ -30,7 +30,7 @@ describe('scanBatch', () => {
     dir = tempDir();
     const body = `${'/* filler */\n'.repeat(200_000)}// FIXME: at the end\n`;
     writeFileSync(join(dir.dir, 'large.js'), body);
-    const result = scanBatch(dir.dir, ['large.js'], { ...options, maxFileSize: 10_000_000 });
+    const result = scanBatch(dir.dir, { paths: ['large.js'] }, { ...options, maxFileSize: 10_000_000 });
     expect(result.found[0]!.markers).toMatchObject([{ tag: 'FIXME', text: 'at the end', line: 200_001 }]);
     expect(result.bytes).toBe(Buffer.byteLength(body));
   });

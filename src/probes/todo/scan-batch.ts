@@ -4,10 +4,14 @@
  * never read at all.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, readSync } from 'node:fs';
 import type { ProbeError } from '../../core/model.js';
 import { hasExtension, languageFor } from './languages.js';
+import type { Outcome } from './scan-cache.js';
 import { scanFile, type Marker } from './scanner.js';
+
+/** This module's own file: how files are read is part of what the scan cache is keyed by. */
+export const SCAN_BATCH_MODULE = import.meta.url;
 
 export interface FileMarkers {
   path: string;
@@ -23,6 +27,25 @@ export interface BatchResult {
   bytes: number;
   skipped: Record<string, number>;
   errors: ProbeError[];
+}
+
+/** Paths to scan, and what the scan cache (scan-cache.ts) knows of them. */
+export interface Batch {
+  paths: string[];
+  /**
+   * Six numbers per path: the stamp git recorded for it (see stampToArray), all zero when it has
+   * none. A file with a stamp gets its outcome reported in `fresh`, for the cache.
+   */
+  stamps?: Float64Array;
+  /** 1 where the cache holds an answer: when the file still shows its stamp it is not read. */
+  verify?: Uint8Array;
+}
+
+export interface BatchAnswer extends BatchResult {
+  /** Indices into the batch's paths whose files still show their stamp: the cached answer holds. */
+  hits: number[];
+  /** Outcomes of files read now that have a stamp: [index into paths, outcome]. */
+  fresh: Array<[number, Outcome]>;
 }
 
 export interface BatchOptions {
@@ -70,13 +93,30 @@ function readWhole(fd: number, limit: number): Buffer | undefined {
   return readBuffer.subarray(0, length);
 }
 
-export function scanBatch(root: string, paths: readonly string[], options: BatchOptions): BatchResult {
-  const result = emptyBatch();
+/**
+ * Whether the file at `path` still shows the stamp git recorded (stamps[at..at+6]). Exact to the
+ * nanosecond, so BigInt; inode and size compared as git stores them, truncated to 32 bits.
+ */
+function showsStamp(path: string, stamps: Float64Array, at: number): boolean {
+  const st = lstatSync(path, { bigint: true, throwIfNoEntry: false });
+  if (st === undefined || !st.isFile()) return false;
+  return (
+    Number(st.size & 0xffffffffn) === stamps[at] &&
+    st.ctimeNs === BigInt(stamps[at + 1]!) * 1_000_000_000n + BigInt(stamps[at + 2]!) &&
+    st.mtimeNs === BigInt(stamps[at + 3]!) * 1_000_000_000n + BigInt(stamps[at + 4]!) &&
+    Number(st.ino & 0xffffffffn) === stamps[at + 5]
+  );
+}
+
+export function scanBatch(root: string, batch: Batch, options: BatchOptions): BatchAnswer {
+  const result: BatchAnswer = { ...emptyBatch(), hits: [], fresh: [] };
+  const { paths, stamps, verify } = batch;
   const scanOptions = { tags: options.tags };
   const skip = (reason: string) => {
     result.skipped[reason] = (result.skipped[reason] ?? 0) + 1;
   };
-  for (const path of paths) {
+  for (let i = 0; i < paths.length; i++) {
+    const path = paths[i]!;
     // Images, fonts, archives: known by their extension, so never opened. Extensionless files
     // are opened: a shebang line may name their language.
     const language = languageFor(path);
@@ -84,6 +124,12 @@ export function scanBatch(root: string, paths: readonly string[], options: Batch
       skip('unsupported-language');
       continue;
     }
+    // A cached answer holds while the file shows the stamp it was recorded under: no read.
+    if (verify?.[i] === 1 && stamps && showsStamp(`${root}/${path}`, stamps, i * 6)) {
+      result.hits.push(i);
+      continue;
+    }
+    const stamped = stamps !== undefined && stamps[i * 6] !== 0;
     let fd: number | undefined;
     try {
       fd = openSync(`${root}/${path}`, 'r');
@@ -91,12 +137,14 @@ export function scanBatch(root: string, paths: readonly string[], options: Batch
       const content = readWhole(fd, options.maxFileSize);
       if (content === undefined) {
         skip('too-large');
+        if (stamped) result.fresh.push([i, 'too-large']);
         continue;
       }
       result.bytes += content.length;
       const outcome = scanFile(path, content, scanOptions, language);
       if (outcome.kind === 'skipped') {
         skip(outcome.reason);
+        if (stamped) result.fresh.push([i, outcome.reason]);
         continue;
       }
       if (outcome.kind === 'failed') {
@@ -112,6 +160,7 @@ export function scanBatch(root: string, paths: readonly string[], options: Batch
           ...(options.blobIds ? { blob: gitBlobId(content) } : {}),
         });
       }
+      if (stamped) result.fresh.push([i, outcome.markers.length > 0 ? { l: outcome.language, m: outcome.markers } : 0]);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       // Deleted from the work tree but still in the index, or replaced by a directory: nothing to scan.

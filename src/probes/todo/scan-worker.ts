@@ -3,13 +3,13 @@
  * from the compiled dist/ only (see collect.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { scanBatch, type BatchOptions } from './scan-batch.js';
+import { scanBatch, type Batch, type BatchOptions } from './scan-batch.js';
 
 interface Init extends BatchOptions {
   root: string;
 }
 
 const init = workerData as Init;
-parentPort?.on('message', (message: { paths: string[] }) => {
-  parentPort?.postMessage({ result: scanBatch(init.root, message.paths, init), count: message.paths.length });
+parentPort?.on('message', (batch: Batch) => {
+  parentPort?.postMessage(scanBatch(init.root, batch, init));
 });

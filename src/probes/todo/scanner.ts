@@ -11,8 +11,14 @@
  */
 import { Buffer } from 'node:buffer';
 import type { Language } from './languages.js';
-import { getLanguage, languageFor, languageForShebang } from './languages.js';
-import { LexState, compileLanguage, lexRange } from './lexer.js';
+import { LANGUAGES_MODULE, getLanguage, languageFor, languageForShebang } from './languages.js';
+import { LEXER_MODULE, LexState, compileLanguage, lexRange } from './lexer.js';
+
+/**
+ * The modules whose code decides what a scan finds (in the bundle they are one chunk): the scan
+ * cache is keyed by their content, so a new scanner never reuses an old one's answers.
+ */
+export const SCANNER_MODULES: readonly string[] = [import.meta.url, LEXER_MODULE, LANGUAGES_MODULE];
 
 export interface Marker {
   /** The configured tag it matched, spelled as configured (e.g. `TODO`). */

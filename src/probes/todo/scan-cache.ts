@@ -1,0 +1,253 @@
+/**
+ * Remembers what the scan found in each tracked file, so a repeated observation of a repository
+ * reads only the files that changed since the last one (定点観測 observes the same tree again and
+ * again, and most of it has not changed in between).
+ *
+ * Trust comes from git's own bookkeeping, never from our clock: git's index records, for every
+ * tracked file, the status (size, inode, ctime and mtime to the nanosecond) the work-tree file had
+ * when git last hashed or checked it. An answer is stored with that record and used again only
+ * when the index still holds the same blob and record and the file itself still shows it (one
+ * `lstat`, no read). Any write to a file moves its ctime, which no user can set back, so a file that
+ * still shows the record has not been written since — in particular not since we read it. Records
+ * git itself does not trust (written in the same second as the index, "racily clean") are never
+ * used; see readTrackedFromIndex in util/git.ts.
+ *
+ * Answers also depend on the scanner and its options: the cache is keyed by a hash of the
+ * scanner's own code, prodeng's version, the tags and the size limit, and starts empty when any of
+ * them differs. Untracked files and directories outside git are always read.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import type { FileStamp } from '../../util/git.js';
+import { toolVersion } from '../../util/version.js';
+import { SCAN_BATCH_MODULE } from './scan-batch.js';
+import { SCANNER_MODULES, type Marker } from './scanner.js';
+
+const FORMAT = 1;
+
+/**
+ * What the scan made of one file: `0` scanned, nothing found; a string: skipped for that reason;
+ * an object: scanned as language `l`, markers `m`.
+ */
+export type Outcome = 0 | string | { l: string; m: Marker[] };
+
+const markerSchema = z
+  .object({
+    tag: z.string(),
+    line: z.number().int().positive(),
+    column: z.number().int().positive(),
+    text: z.string(),
+    owner: z.string().optional(),
+    comment: z.string(),
+  })
+  .strict();
+const outcomeSchema = z.union([z.string().min(1), z.object({ l: z.string().min(1), m: z.array(markerSchema).min(1) }).strict()]);
+/** Checked by hand: zod's per-element checks cost more than the rest of a cached scan. */
+const isStringArray = (value: unknown): value is string[] => Array.isArray(value) && value.every((item) => typeof item === 'string');
+
+const fileSchema = z
+  .object({
+    format: z.literal(FORMAT),
+    key: z.string(),
+    paths: z.custom<string[]>(isStringArray, 'expected an array of paths'),
+    /** Blob ids, 40 hex digits each, concatenated (one string parses far faster than 50k). */
+    blobs: z.string().regex(/^[0-9a-f]*$/),
+    /**
+     * Six unsigned 32-bit numbers per path, little-endian, base64: size, ctime s, ctime ns,
+     * mtime s, mtime ns, inode (git stores each in 32 bits too).
+     */
+    stamps: z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/),
+    /** Outcomes other than 0, by index into `paths`. */
+    outcomes: z.record(z.string().regex(/^\d+$/), outcomeSchema),
+  })
+  .strict()
+  .transform((file) => ({ ...file, stamps: decodeStamps(file.stamps) }))
+  .refine((file) => file.blobs.length === file.paths.length * 40 && file.stamps.length === file.paths.length * 6, 'column lengths differ');
+
+function decodeStamps(base64: string): Uint32Array {
+  const bytes = Buffer.from(base64, 'base64');
+  const words = new Uint32Array(Math.floor(bytes.length / 4));
+  for (let i = 0; i < words.length; i++) words[i] = bytes.readUInt32LE(i * 4);
+  return words;
+}
+
+function encodeStamps(words: readonly number[]): string {
+  const bytes = Buffer.alloc(words.length * 4);
+  words.forEach((word, i) => bytes.writeUInt32LE(word >>> 0, i * 4));
+  return bytes.toString('base64');
+}
+
+const STAMP_FIELDS = 6;
+
+let scannerHash: string | undefined;
+
+/** A hash of the scanner's own compiled code: a changed lexer or language table empties the cache. */
+function scannerIdentity(): string {
+  if (scannerHash === undefined) {
+    const hash = createHash('sha256').update(toolVersion());
+    for (const url of new Set([...SCANNER_MODULES, SCAN_BATCH_MODULE])) {
+      try {
+        hash.update(readFileSync(fileURLToPath(url)));
+      } catch {
+        hash.update(url);
+      }
+    }
+    scannerHash = hash.digest('hex');
+  }
+  return scannerHash;
+}
+
+export function cacheKey(options: { tags: readonly string[]; maxFileSize: number }): string {
+  return createHash('sha256')
+    .update(JSON.stringify([FORMAT, scannerIdentity(), options.tags, options.maxFileSize]))
+    .digest('hex')
+    .slice(0, 32);
+}
+
+/** Writes a stamp's six numbers at `at` (the order the cache file and the scan batches use). */
+export function writeStamp(into: Float64Array | number[], at: number, stamp: FileStamp): void {
+  into[at] = stamp.size;
+  into[at + 1] = stamp.ctimeSec;
+  into[at + 2] = stamp.ctimeNsec;
+  into[at + 3] = stamp.mtimeSec;
+  into[at + 4] = stamp.mtimeNsec;
+  into[at + 5] = stamp.ino;
+}
+
+export class ScanCache {
+  /** Path to entry, built only when lookups stop arriving in stored order. */
+  private index: Map<string, number> | undefined;
+  /** Lookups come in index order, which is the stored order: usually the next entry is the one. */
+  private cursor = 0;
+  private readonly paths: readonly string[];
+  private readonly blobs: string;
+  private readonly stamps: Uint32Array;
+  private readonly outcomes: Readonly<Record<string, Outcome>>;
+  /** Stored entries this observation found still valid: written back, the others age out. */
+  private readonly kept: Uint8Array;
+  private keptCount = 0;
+  /** Answers for files read now. */
+  private readonly fresh: Array<{ path: string; blob: string; stamp: ArrayLike<number>; outcome: Outcome }> = [];
+
+  private constructor(
+    private readonly file: string,
+    private readonly key: string,
+    stored: z.infer<typeof fileSchema> | undefined,
+  ) {
+    this.paths = stored?.paths ?? [];
+    this.blobs = stored?.blobs ?? '';
+    this.stamps = stored?.stamps ?? new Uint32Array(0);
+    this.outcomes = stored?.outcomes ?? {};
+    this.kept = new Uint8Array(this.paths.length);
+  }
+
+  /**
+   * The cache of the repository at `root`. A missing, unreadable, malformed or outdated file is
+   * an empty cache, never an error: the cost of a bad cache is one full scan.
+   */
+  static load(dir: string, root: string, key: string): ScanCache {
+    const file = join(dir, 'todo-scan', `${createHash('sha256').update(root).digest('hex').slice(0, 24)}.json`);
+    let stored: z.infer<typeof fileSchema> | undefined;
+    try {
+      // Written as ASCII (below), so read as latin1: several times faster than decoding UTF-8.
+      const parsed = fileSchema.safeParse(JSON.parse(readFileSync(file).toString('latin1')));
+      if (parsed.success && parsed.data.key === key) stored = parsed.data;
+    } catch {
+      stored = undefined;
+    }
+    return new ScanCache(file, key, stored);
+  }
+
+  get size(): number {
+    return this.paths.length;
+  }
+
+  /**
+   * The entry stored for this path if it was recorded for exactly this blob and stamp, else -1.
+   * The caller still has to see that the file shows the stamp before trusting it.
+   */
+  lookup(path: string, blob: string, stamp: FileStamp): number {
+    let i: number | undefined = this.cursor;
+    if (this.paths[i] !== path) {
+      if (this.index === undefined) {
+        this.index = new Map();
+        this.paths.forEach((stored, n) => this.index!.set(stored, n));
+      }
+      i = this.index.get(path);
+      if (i === undefined) return -1;
+    }
+    this.cursor = i + 1;
+    if (!this.blobs.startsWith(blob, i * 40)) return -1;
+    const at = i * STAMP_FIELDS;
+    const s = this.stamps;
+    return s[at] === stamp.size &&
+      s[at + 1] === stamp.ctimeSec &&
+      s[at + 2] === stamp.ctimeNsec &&
+      s[at + 3] === stamp.mtimeSec &&
+      s[at + 4] === stamp.mtimeNsec &&
+      s[at + 5] === stamp.ino
+      ? i
+      : -1;
+  }
+
+  outcome(entry: number): Outcome {
+    return this.outcomes[entry] ?? 0;
+  }
+
+  /** The size stored for an entry (the file's size when it was recorded). */
+  sizeOf(entry: number): number {
+    return this.stamps[entry * STAMP_FIELDS]!;
+  }
+
+  /** The file still showed its stamp: the stored entry stays. */
+  keep(entry: number): void {
+    if (this.kept[entry] === 1) return;
+    this.kept[entry] = 1;
+    this.keptCount++;
+  }
+
+  /** A fresh answer for a file read now, under the stamp git had recorded for it. */
+  record(path: string, blob: string, stamp: ArrayLike<number>, outcome: Outcome): void {
+    this.fresh.push({ path, blob, stamp, outcome });
+  }
+
+  /**
+   * Writes what this observation saw when it differs from what was loaded; to a temporary file
+   * renamed into place, so a concurrent observation never reads a torn file.
+   */
+  save(): void {
+    if (this.fresh.length === 0 && this.keptCount === this.paths.length) return;
+    // Kept and fresh entries are disjoint (a file is either reused or read). Written sorted by
+    // path, which is git's index order for nearly every path, so the next lookups run in order.
+    const all: Array<{ path: string; from: number; blob?: string; stamp?: ArrayLike<number>; outcome?: Outcome }> = [];
+    for (let i = 0; i < this.paths.length; i++) if (this.kept[i] === 1) all.push({ path: this.paths[i]!, from: i });
+    for (const entry of this.fresh) all.push({ ...entry, from: -1 });
+    all.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const paths: string[] = [];
+    const blobs: string[] = [];
+    const stamps: number[] = [];
+    const outcomes: Record<string, Outcome> = {};
+    for (const entry of all) {
+      const i = entry.from;
+      const outcome = i >= 0 ? this.outcome(i) : entry.outcome!;
+      if (outcome !== 0) outcomes[paths.length] = outcome;
+      paths.push(entry.path);
+      blobs.push(i >= 0 ? this.blobs.slice(i * 40, i * 40 + 40) : entry.blob!);
+      for (let f = 0; f < STAMP_FIELDS; f++) stamps.push(i >= 0 ? this.stamps[i * STAMP_FIELDS + f]! : entry.stamp![f]!);
+    }
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    try {
+      mkdirSync(join(this.file, '..'), { recursive: true });
+      const json = JSON.stringify({ format: FORMAT, key: this.key, paths, blobs: blobs.join(''), stamps: encodeStamps(stamps), outcomes });
+      // Non-ASCII escaped, so that the file is ASCII and can be read back as latin1.
+      writeFileSync(tmp, json.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+      renameSync(tmp, this.file);
+    } catch {
+      // A cache that cannot be written only costs speed next time.
+      rmSync(tmp, { force: true });
+    }
+  }
+}
