@@ -2,7 +2,7 @@
  * The whole path, from the CLI a user runs: a real git repository with markers written by
  * different people at different dates, observed several times into a real SQLite database.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
@@ -211,6 +211,34 @@ describe('prodeng observe (todo probe, SQLite)', () => {
     const sub = await runJson<JsonReport>(['observe', 'lib', '--probe', 'todo', '--format', 'json'], { cwd: repo.dir });
     expect(sub.json.snapshots[0]!.system).toBe('lib');
     expect(sub.json.findings.map((f) => f.location && 'path' in f.location && f.location.path)).toEqual(['util.py']);
+  });
+});
+
+describe('prodeng observe: repeated observations reuse the scan (todo scan cache)', () => {
+  it('gives the same report from the cache, on worker threads, and sees what changed since', async () => {
+    for (let i = 0; i < 400; i++) repo.write(`pkg/m${i}.js`, i % 50 === 0 ? `// TODO: module ${i}\n` : `export const v${i} = ${i};\n`);
+    repo.commit('many files', { date: '2023-06-01T00:00:00Z' });
+    repo.write('prodeng.yml', 'systems:\n  - name: shop\n    repo: .\nprobes:\n  todo:\n    workers: 2\n');
+    // Git trusts its record of a file once the index is written in a later second; the test is
+    // quicker than that, so the index is dated forward.
+    const later = new Date(Date.now() + 10_000);
+    utimesSync(join(repo.dir, '.git', 'index'), later, later);
+    const run = () => runJson<JsonReport>(['observe', '--probe', 'todo', '--format', 'json'], { cwd: repo.dir });
+    const todoFacts = (report: JsonReport) => report.snapshots[0]!.probes.find((probe) => probe.id === 'todo')!.facts!;
+    const essentials = (report: JsonReport) => report.findings.map((f) => [f.fingerprint, f.title, f.location, f.data.author, f.data.date]);
+
+    const first = await run();
+    expect(first.result.code, first.result.stderr).toBe(0);
+    expect(todoFacts(first.json).filesFromCache).toBe(0);
+    const second = await run();
+    expect(todoFacts(second.json).filesFromCache).toBe(404);
+    expect(essentials(second.json)).toEqual(essentials(first.json));
+    expect(second.json.findings).toHaveLength(12);
+
+    repo.write('pkg/m1.js', '// FIXME: new since the last observation\n');
+    const third = await run();
+    expect(todoFacts(third.json).filesFromCache).toBe(403);
+    expect(third.json.findings.filter((f) => f.status === 'new').map((f) => f.title)).toEqual(['FIXME: new since the last observation']);
   });
 });
 

@@ -247,7 +247,11 @@ export class ScanCache {
       renameSync(tmp, this.file);
     } catch {
       // A cache that cannot be written only costs speed next time.
-      rmSync(tmp, { force: true });
+      try {
+        rmSync(tmp, { force: true });
+      } catch {
+        // nothing was written
+      }
     }
   }
 }
