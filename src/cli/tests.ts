@@ -129,14 +129,16 @@ function table(summary: string, rows: readonly Row[], limit: number, width: numb
     row.lastFlake?.slice(0, 10) ?? '–',
     escapeControls(testName(row)),
   ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  // reduce, not Math.max(...): a list of 100k+ tests would overflow the stack as arguments.
+  const widths = head.map((h, i) => cells.reduce((widest, c) => Math.max(widest, c[i]!.length), h.length));
   const fixed = widths.slice(0, -1).reduce((sum, w) => sum + w + 2, 0);
   const line = (c: string[]) =>
     c
       .map((cell, i) => (i === c.length - 1 ? truncateEnd(cell, Math.max(20, width - fixed - 1)) : i >= 1 && i <= 6 ? padStart(cell, widths[i]!) : padEnd(cell, widths[i]!)))
       .join('  ')
       .trimEnd();
-  out.push('', line(head), ...cells.map(line));
+  out.push('', line(head));
+  for (const c of cells) out.push(line(c));
   if (rows.length > limit) out.push(`… and ${rows.length - limit} more (--limit, or --format json for all)`);
   return `${out.join('\n')}\n`;
 }

@@ -53,8 +53,13 @@ export function niceTicks(min: number, max: number, count = 4): number[] {
 /** The y range shown: the data's range padded a little, including zero for non-negative data close to it. */
 export function valueRange(values: readonly number[]): { min: number; max: number } {
   if (values.length === 0) return { min: 0, max: 1 };
-  let min = Math.min(...values);
-  let max = Math.max(...values);
+  // Loops, not Math.min(...values): years of snapshots must not overflow the stack as arguments.
+  let min = Infinity;
+  let max = -Infinity;
+  for (const value of values) {
+    if (value < min) min = value;
+    if (value > max) max = value;
+  }
   if (min >= 0 && min <= (max - min) * 0.5) min = 0;
   if (min === max) {
     const pad = Math.abs(min) * 0.1 || 1;
@@ -73,8 +78,8 @@ export function chartGeometry(input: ChartInput, size: ChartSize = DEFAULT_SIZE)
   const times = input.points.map((p) => new Date(p.at).getTime());
   const values = input.points.map((p) => p.value);
   const { min, max } = valueRange([...values, ...input.changePoints.flatMap((c) => [c.before, c.after])]);
-  const t0 = times.length ? Math.min(...times) : 0;
-  const t1 = times.length ? Math.max(...times) : 1;
+  const t0 = times.length ? times.reduce((a, b) => Math.min(a, b)) : 0;
+  const t1 = times.length ? times.reduce((a, b) => Math.max(a, b)) : 1;
   const innerWidth = size.width - size.left - size.right;
   const innerHeight = size.height - size.top - size.bottom;
   const x = (t: number) => size.left + (t1 === t0 ? innerWidth / 2 : ((t - t0) / (t1 - t0)) * innerWidth);
@@ -116,5 +121,5 @@ export function timeTicks(t0: number, t1: number, count = 4): number[] {
 export function seriesSummary(points: readonly { value: number }[]): { first: number; last: number; min: number; max: number } | null {
   if (points.length === 0) return null;
   const values = points.map((p) => p.value);
-  return { first: values[0]!, last: values[values.length - 1]!, min: Math.min(...values), max: Math.max(...values) };
+  return { first: values[0]!, last: values[values.length - 1]!, min: values.reduce((a, b) => Math.min(a, b)), max: values.reduce((a, b) => Math.max(a, b)) };
 }

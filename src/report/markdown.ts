@@ -141,7 +141,8 @@ export const markdownReporter: Reporter = {
     else {
       if (shown.length > 0) {
         const withMarker = shown.some((finding) => finding.status === 'new' || finding.status === 'reopened');
-        out.push(...findingsTable(shown, withSystem, options.now, withMarker), '');
+        for (const line of findingsTable(shown, withSystem, options.now, withMarker)) out.push(line);
+        out.push('');
       }
       if (backlog.length > shown.length) {
         out.push(`… and ${backlog.length - shown.length} more (use \`--format json\` for all).`, '');

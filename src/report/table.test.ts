@@ -198,3 +198,16 @@ describe('table reporter', () => {
     );
   });
 });
+
+describe('table and Markdown reporters on a very large backlog', () => {
+  it('render 150,000 findings when asked to show them all (no stack overflow from argument spreading)', async () => {
+    const { markdownReporter } = await import('./markdown.js');
+    const many = report({
+      findings: Array.from({ length: 150_000 }, (_, i) => finding({ fingerprint: i.toString(16).padStart(32, '0'), title: `TODO: item ${i}` })),
+    });
+    const table = render(many, { limit: 1_000_000 });
+    expect(table).toContain('TODO: item 149999');
+    const markdown = markdownReporter.render(many, { color: false, now: NOW, limit: 1_000_000 });
+    expect(markdown).toContain('TODO: item 149999');
+  });
+});

@@ -119,7 +119,7 @@ function backlogTable(findings: FindingRecord[], options: RenderOptions, paint: 
   ]);
   const hasMarkers = rows.some((row) => row[6]?.text !== '');
   const natural = (index: number, header: string): number =>
-    Math.max(stringWidth(header), ...rows.map((row) => stringWidth(row[index]?.text ?? '')));
+    rows.reduce((widest, row) => Math.max(widest, stringWidth(row[index]?.text ?? '')), stringWidth(header));
 
   const columns: Column[] = [
     { header: '#', align: 'right', width: natural(0, '#'), cut: 'end' },
@@ -265,7 +265,7 @@ function renderSection(section: SystemSection, options: RenderOptions, paint: Pa
   if (section.snapshots.length === 0) {
     lines.push(`${paint('bold', escapeControls(section.system))}${GAP}no snapshot in this report`);
   }
-  for (const snapshot of section.snapshots) lines.push(...snapshotHeader(snapshot, options, paint));
+  for (const snapshot of section.snapshots) for (const line of snapshotHeader(snapshot, options, paint)) lines.push(line);
   lines.push('');
 
   const backlog = section.findings.filter(isBacklog);
@@ -273,7 +273,8 @@ function renderSection(section: SystemSection, options: RenderOptions, paint: Pa
   if (backlog.length === 0) lines.push('No open findings.');
   else {
     const shown = backlog.slice(0, limit);
-    if (shown.length > 0) lines.push(...backlogTable(shown, options, paint));
+    // Appended one by one: spreading 100k+ rows into push() would overflow the stack.
+    for (const line of backlogTable(shown, options, paint)) lines.push(line);
     if (backlog.length > shown.length) {
       lines.push(`… and ${backlog.length - shown.length} more (use --format json for all)`);
     }
