@@ -58,8 +58,8 @@ class CacheBridge {
     private readonly blobIds: boolean,
   ) {}
 
-  prepare(paths: string[]): { batch: Batch; entries: Int32Array | undefined } {
-    if (!this.cache) return { batch: { paths }, entries: undefined };
+  prepare({ paths, start }: { paths: string[]; start: number }): { batch: Batch; start: number; entries: Int32Array | undefined } {
+    if (!this.cache) return { batch: { paths }, start, entries: undefined };
     const stamps = new Float64Array(paths.length * 6);
     const verify = new Uint8Array(paths.length);
     const entries = new Int32Array(paths.length);
@@ -71,17 +71,17 @@ class CacheBridge {
       entries[i] = entry;
       if (entry >= 0) verify[i] = 1;
     }
-    return { batch: { paths, stamps, verify }, entries };
+    return { batch: { paths, stamps, verify }, start, entries };
   }
 
-  settle(batch: Batch, entries: Int32Array | undefined, answer: BatchAnswer): BatchResult {
+  settle({ batch, start, entries }: ReturnType<CacheBridge['prepare']>, answer: BatchAnswer): BatchResult {
     const { hits, fresh, ...result } = answer;
     const cache = this.cache;
     if (!cache || !entries) return result;
     this.fromCache += hits.length;
     for (const i of hits) {
       const entry = entries[i]!;
-      cache.keep(entry);
+      cache.keep(start + i, entry);
       const outcome = cache.outcome(entry);
       if (outcome === 0) {
         result.scanned++;
@@ -98,7 +98,7 @@ class CacheBridge {
     }
     for (const [i, outcome] of fresh) {
       const path = batch.paths[i]!;
-      cache.record(path, this.tracked.get(path)!.blob!, batch.stamps!.subarray(i * 6, i * 6 + 6), outcome);
+      cache.record(start + i, path, this.tracked.get(path)!.blob!, batch.stamps!, i * 6, outcome);
     }
     return result;
   }
@@ -132,13 +132,17 @@ class PathQueue {
     return this.paths.length - this.head;
   }
 
-  /** The next batch, waiting for more paths if needed; null once closed and drained. */
-  async take(size: number): Promise<string[] | null> {
+  /**
+   * The next batch and the position of its first path in the whole scan, waiting for more paths
+   * if needed; null once closed and drained.
+   */
+  async take(size: number): Promise<{ paths: string[]; start: number } | null> {
     while (this.pending === 0 && !this.closed) await new Promise<void>((resolve) => this.waiters.push(resolve));
     if (this.pending === 0) return null;
-    const batch = this.paths.slice(this.head, this.head + size);
-    this.head += batch.length;
-    return batch;
+    const start = this.head;
+    const paths = this.paths.slice(start, start + size);
+    this.head += paths.length;
+    return { paths, start };
   }
 
   private wake(): void {
@@ -271,11 +275,11 @@ function scanWorkerUrl(): URL {
 async function scanInProcess(root: string, queue: PathQueue, bridge: CacheBridge, batchOptions: BatchOptions, options: Options): Promise<BatchResult> {
   const total = emptyBatch();
   let done = 0;
-  for (let paths = await queue.take(BATCH_SIZE); paths !== null; paths = await queue.take(BATCH_SIZE)) {
+  for (let taken = await queue.take(BATCH_SIZE); taken !== null; taken = await queue.take(BATCH_SIZE)) {
     options.signal.throwIfAborted();
-    const { batch, entries } = bridge.prepare(paths);
-    mergeBatch(total, bridge.settle(batch, entries, scanBatch(root, batch, batchOptions)));
-    done += paths.length;
+    const prepared = bridge.prepare(taken);
+    mergeBatch(total, bridge.settle(prepared, scanBatch(root, prepared.batch, batchOptions)));
+    done += taken.paths.length;
     options.progress('scanning', { done, total: queue.total });
   }
   return total;
@@ -306,21 +310,21 @@ class WorkerPool {
             const feed = () => {
               if (options.signal.aborted) return reject(options.signal.reason);
               inFlight++;
-              queue.take(BATCH_SIZE).then((paths) => {
-                if (paths === null) {
+              queue.take(BATCH_SIZE).then((taken) => {
+                if (taken === null) {
                   if (--inFlight === 0) resolve();
                   return;
                 }
-                const prepared = bridge.prepare(paths);
+                const prepared = bridge.prepare(taken);
                 sent.push(prepared);
                 worker.postMessage(prepared.batch);
               }, reject);
             };
             worker.on('message', (answer: BatchAnswer) => {
               inFlight--;
-              const { batch, entries } = sent.shift()!;
-              mergeBatch(total, bridge.settle(batch, entries, answer));
-              done += batch.paths.length;
+              const prepared = sent.shift()!;
+              mergeBatch(total, bridge.settle(prepared, answer));
+              done += prepared.batch.paths.length;
               options.progress('scanning', { done, total: queue.total });
               feed();
             });

@@ -30,7 +30,7 @@ describe('ScanCache', () => {
     dir = tempDir();
     const outcomes: Outcome[] = [0, 'binary', { l: 'typescript', m: [marker] }, { l: 'python', m: [{ ...marker, owner: 'alice' }] }];
     const first = ScanCache.load(dir.dir, ROOT, KEY);
-    outcomes.forEach((outcome, n) => first.record(`src/日本語-${n}.ts`, blob(n), asArray(stamp(n)), outcome));
+    outcomes.forEach((outcome, n) => first.record(n, `src/日本語-${n}.ts`, blob(n), asArray(stamp(n)), 0, outcome));
     first.save();
     expect(readFileSync(cacheFile()).every((byte) => byte < 0x80)).toBe(true);
 
@@ -51,7 +51,7 @@ describe('ScanCache', () => {
   it('finds entries when lookups come out of stored order', () => {
     dir = tempDir();
     const first = ScanCache.load(dir.dir, ROOT, KEY);
-    for (let n = 0; n < 50; n++) first.record(`f${String(n).padStart(2, '0')}.c`, blob(n), asArray(stamp(n)), n % 7 === 0 ? { l: 'c', m: [marker] } : 0);
+    for (let n = 0; n < 50; n++) first.record(n, `f${String(n).padStart(2, '0')}.c`, blob(n), asArray(stamp(n)), 0, n % 7 === 0 ? { l: 'c', m: [marker] } : 0);
     first.save();
     const second = ScanCache.load(dir.dir, ROOT, KEY);
     for (const n of [3, 2, 40, 41, 0, 49, 17]) {
@@ -63,20 +63,20 @@ describe('ScanCache', () => {
   it('keeps what was reused and ages out the rest; writes nothing when nothing changed', () => {
     dir = tempDir();
     const first = ScanCache.load(dir.dir, ROOT, KEY);
-    first.record('a.ts', blob(1), asArray(stamp(1)), 0);
-    first.record('b.ts', blob(2), asArray(stamp(2)), 'generated');
+    first.record(0, 'a.ts', blob(1), asArray(stamp(1)), 0, 0);
+    first.record(1, 'b.ts', blob(2), [0, ...asArray(stamp(2))], 1, 'generated');
     first.save();
     const written = statSync(cacheFile()).mtimeMs;
 
     const unchanged = ScanCache.load(dir.dir, ROOT, KEY);
-    unchanged.keep(unchanged.lookup('a.ts', blob(1), stamp(1)));
-    unchanged.keep(unchanged.lookup('b.ts', blob(2), stamp(2)));
+    unchanged.keep(0, unchanged.lookup('a.ts', blob(1), stamp(1)));
+    unchanged.keep(1, unchanged.lookup('b.ts', blob(2), stamp(2)));
     writeFileSync(join(dir.dir, 'marker'), ''); // let the clock move on
     unchanged.save();
     expect(statSync(cacheFile()).mtimeMs).toBe(written);
 
     const third = ScanCache.load(dir.dir, ROOT, KEY);
-    third.keep(third.lookup('a.ts', blob(1), stamp(1)));
+    third.keep(0, third.lookup('a.ts', blob(1), stamp(1)));
     third.save();
     const fourth = ScanCache.load(dir.dir, ROOT, KEY);
     expect(fourth.size).toBe(1);
@@ -86,7 +86,7 @@ describe('ScanCache', () => {
   it('starts empty for another scanner configuration or another repository', () => {
     dir = tempDir();
     const first = ScanCache.load(dir.dir, ROOT, KEY);
-    first.record('a.ts', blob(1), asArray(stamp(1)), 0);
+    first.record(0, 'a.ts', blob(1), asArray(stamp(1)), 0, 0);
     first.save();
     expect(ScanCache.load(dir.dir, ROOT, cacheKey({ tags: ['TODO', 'FIXME'], maxFileSize: 1000 })).size).toBe(0);
     expect(ScanCache.load(dir.dir, ROOT, cacheKey({ tags: ['TODO'], maxFileSize: 999 })).size).toBe(0);
@@ -97,7 +97,7 @@ describe('ScanCache', () => {
   it('treats a damaged file as an empty cache, never as an error', () => {
     dir = tempDir();
     const first = ScanCache.load(dir.dir, ROOT, KEY);
-    first.record('a.ts', blob(1), asArray(stamp(1)), { l: 'typescript', m: [marker] });
+    first.record(0, 'a.ts', blob(1), asArray(stamp(1)), 0, { l: 'typescript', m: [marker] });
     first.save();
     const file = cacheFile();
     const good = readFileSync(file, 'latin1');
@@ -131,7 +131,7 @@ describe('ScanCache', () => {
     dir = tempDir();
     writeFileSync(join(dir.dir, 'todo-scan'), 'a file where the folder would go');
     const cache = ScanCache.load(dir.dir, ROOT, KEY);
-    cache.record('a.ts', blob(1), asArray(stamp(1)), 0);
+    cache.record(0, 'a.ts', blob(1), asArray(stamp(1)), 0, 0);
     expect(() => cache.save()).not.toThrow();
   });
 });

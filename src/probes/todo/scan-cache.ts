@@ -76,11 +76,12 @@ function decodeStamps(base64: string): Uint32Array {
 
 function encodeStamps(words: readonly number[]): string {
   const bytes = Buffer.alloc(words.length * 4);
-  words.forEach((word, i) => bytes.writeUInt32LE(word >>> 0, i * 4));
+  for (let i = 0; i < words.length; i++) bytes.writeUInt32LE(words[i]! >>> 0, i * 4);
   return bytes.toString('base64');
 }
 
 const STAMP_FIELDS = 6;
+const NON_ASCII = /[^\x00-\x7f]/;
 
 let scannerHash: string | undefined;
 
@@ -126,11 +127,17 @@ export class ScanCache {
   private readonly blobs: string;
   private readonly stamps: Uint32Array;
   private readonly outcomes: Readonly<Record<string, Outcome>>;
-  /** Stored entries this observation found still valid: written back, the others age out. */
-  private readonly kept: Uint8Array;
+  /**
+   * What this observation saw, by position in the scan order (git's index order): a stored entry
+   * still valid (its number) or a fresh answer (a negative number, -1 - its index in `fresh`).
+   * Written back in this order; entries nobody saw age out.
+   */
+  private readonly slots: number[] = [];
   private keptCount = 0;
-  /** Answers for files read now. */
-  private readonly fresh: Array<{ path: string; blob: string; stamp: ArrayLike<number>; outcome: Outcome }> = [];
+  private changed = false;
+  private readonly fresh: Array<{ path: string; blob: string; outcome: Outcome }> = [];
+  /** Six numbers per fresh answer. */
+  private readonly freshStamps: number[] = [];
 
   private constructor(
     private readonly file: string,
@@ -141,7 +148,6 @@ export class ScanCache {
     this.blobs = stored?.blobs ?? '';
     this.stamps = stored?.stamps ?? new Uint32Array(0);
     this.outcomes = stored?.outcomes ?? {};
-    this.kept = new Uint8Array(this.paths.length);
   }
 
   /**
@@ -202,16 +208,21 @@ export class ScanCache {
     return this.stamps[entry * STAMP_FIELDS]!;
   }
 
-  /** The file still showed its stamp: the stored entry stays. */
-  keep(entry: number): void {
-    if (this.kept[entry] === 1) return;
-    this.kept[entry] = 1;
-    this.keptCount++;
+  /** The file at this position of the scan still showed its stamp: the stored entry stays. */
+  keep(position: number, entry: number): void {
+    if (this.slots[position] === undefined) this.keptCount++;
+    this.slots[position] = entry;
   }
 
-  /** A fresh answer for a file read now, under the stamp git had recorded for it. */
-  record(path: string, blob: string, stamp: ArrayLike<number>, outcome: Outcome): void {
-    this.fresh.push({ path, blob, stamp, outcome });
+  /**
+   * A fresh answer for the file at this position of the scan, read now, under the stamp git had
+   * recorded for it (six numbers at `stamps[at]`).
+   */
+  record(position: number, path: string, blob: string, stamps: ArrayLike<number>, at: number, outcome: Outcome): void {
+    this.slots[position] = -1 - this.fresh.length;
+    this.fresh.push({ path, blob, outcome });
+    for (let f = 0; f < STAMP_FIELDS; f++) this.freshStamps.push(stamps[at + f]!);
+    this.changed = true;
   }
 
   /**
@@ -219,31 +230,35 @@ export class ScanCache {
    * renamed into place, so a concurrent observation never reads a torn file.
    */
   save(): void {
-    if (this.fresh.length === 0 && this.keptCount === this.paths.length) return;
-    // Kept and fresh entries are disjoint (a file is either reused or read). Written sorted by
-    // path, which is git's index order for nearly every path, so the next lookups run in order.
-    const all: Array<{ path: string; from: number; blob?: string; stamp?: ArrayLike<number>; outcome?: Outcome }> = [];
-    for (let i = 0; i < this.paths.length; i++) if (this.kept[i] === 1) all.push({ path: this.paths[i]!, from: i });
-    for (const entry of this.fresh) all.push({ ...entry, from: -1 });
-    all.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    if (!this.changed && this.keptCount === this.paths.length) return;
     const paths: string[] = [];
     const blobs: string[] = [];
     const stamps: number[] = [];
     const outcomes: Record<string, Outcome> = {};
-    for (const entry of all) {
-      const i = entry.from;
-      const outcome = i >= 0 ? this.outcome(i) : entry.outcome!;
-      if (outcome !== 0) outcomes[paths.length] = outcome;
-      paths.push(entry.path);
-      blobs.push(i >= 0 ? this.blobs.slice(i * 40, i * 40 + 40) : entry.blob!);
-      for (let f = 0; f < STAMP_FIELDS; f++) stamps.push(i >= 0 ? this.stamps[i * STAMP_FIELDS + f]! : entry.stamp![f]!);
+    for (const slot of this.slots) {
+      if (slot === undefined) continue; // an untracked file, or one read without a stamp
+      if (slot >= 0) {
+        const outcome = this.outcome(slot);
+        if (outcome !== 0) outcomes[paths.length] = outcome;
+        paths.push(this.paths[slot]!);
+        blobs.push(this.blobs.slice(slot * 40, slot * 40 + 40));
+        for (let f = 0; f < STAMP_FIELDS; f++) stamps.push(this.stamps[slot * STAMP_FIELDS + f]!);
+      } else {
+        const n = -1 - slot;
+        const entry = this.fresh[n]!;
+        if (entry.outcome !== 0) outcomes[paths.length] = entry.outcome;
+        paths.push(entry.path);
+        blobs.push(entry.blob);
+        for (let f = 0; f < STAMP_FIELDS; f++) stamps.push(this.freshStamps[n * STAMP_FIELDS + f]!);
+      }
     }
     const tmp = `${this.file}.${process.pid}.tmp`;
     try {
       mkdirSync(join(this.file, '..'), { recursive: true });
       const json = JSON.stringify({ format: FORMAT, key: this.key, paths, blobs: blobs.join(''), stamps: encodeStamps(stamps), outcomes });
       // Non-ASCII escaped, so that the file is ASCII and can be read back as latin1.
-      writeFileSync(tmp, json.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+      const ascii = NON_ASCII.test(json) ? json.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : json;
+      writeFileSync(tmp, ascii, 'latin1');
       renameSync(tmp, this.file);
     } catch {
       // A cache that cannot be written only costs speed next time.
