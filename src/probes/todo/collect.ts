@@ -176,26 +176,33 @@ export async function collectMarkers(root: string, config: TodoConfig, options: 
     return null;
   };
 
-  // At the top of a work tree the index is read directly: no process to start, and the scan can
-  // begin at once. Elsewhere git answers whether this is a work tree and what it tracks.
-  const fromIndex = readTrackedFromIndex(root);
-  const workTree =
-    fromIndex !== null ? Promise.resolve(true) : quiet(gitWorkTree(root, options.signal).then((tree) => tree !== null, whenGitMissing));
-  const trackedListing = quiet(fromIndex !== null ? Promise.resolve(fromIndex) : gitListTracked(root, options.signal));
-  const source: 'git' | 'filesystem' = (await workTree) ? 'git' : 'filesystem';
-  const batchOptions: BatchOptions = { tags: config.tags, maxFileSize: config.maxFileSize, blobIds: config.blame && source === 'git' };
-  let pool: WorkerPool | undefined;
-  let rest: Promise<void> = Promise.resolve();
-  let bridge = new CacheBridge(undefined, tracked, batchOptions.blobIds);
+  // Worker threads take 30-150 ms to start. At the top of a work tree the size of git's index
+  // promises how large the tree is: a large one gets its workers before the index is even read.
+  const indexFile = join(root, '.git', 'index');
+  const promised = existsSync(indexFile) ? estimateTrackedFiles(indexFile) : 0;
+  const early = workerCount(config.workers, promised);
+  let pool: WorkerPool | undefined =
+    early > 1 ? new WorkerPool(root, { tags: config.tags, maxFileSize: config.maxFileSize, blobIds: config.blame }, early) : undefined;
   try {
+    // At the top of a work tree the index is read directly: no process to start, and the scan can
+    // begin at once. Elsewhere git answers whether this is a work tree and what it tracks.
+    const fromIndex = readTrackedFromIndex(root);
+    const workTree =
+      fromIndex !== null ? Promise.resolve(true) : quiet(gitWorkTree(root, options.signal).then((tree) => tree !== null, whenGitMissing));
+    const trackedListing = quiet(fromIndex !== null ? Promise.resolve(fromIndex) : gitListTracked(root, options.signal));
+    const source: 'git' | 'filesystem' = (await workTree) ? 'git' : 'filesystem';
+    const batchOptions: BatchOptions = { tags: config.tags, maxFileSize: config.maxFileSize, blobIds: config.blame && source === 'git' };
+    if (pool && source !== 'git') {
+      // A .git/index without a work tree around it (rare): start over with the right options.
+      await pool.close();
+      pool = undefined;
+    }
+    let rest: Promise<void> = Promise.resolve();
+    let bridge = new CacheBridge(undefined, tracked, batchOptions.blobIds);
     if (source === 'git') {
       // Untracked files need a walk of the whole work tree by git: started first, it runs while
       // the tracked files are scanned (and starting a process is cheapest while our heap is small).
       const untracked = quiet(gitListUntracked(root, options.signal));
-      // Workers take ~30 ms to start: when the index promises a large tree, start them while the
-      // tracked list is being read.
-      const estimate = fromIndex?.length ?? estimateTrackedFiles(join(root, '.git', 'index'));
-      if (workerCount(config.workers, estimate) > 1) pool = new WorkerPool(root, batchOptions, workerCount(config.workers, estimate));
       const listing = await trackedListing;
       for (const file of listing) tracked.set(file.path, file);
       // Only git's own records make a cached answer trustworthy: without them, no cache.
