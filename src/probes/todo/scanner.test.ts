@@ -371,6 +371,19 @@ describe('marker forms', () => {
     expect(js('// TODO [alice] x')).toMatchObject([{ owner: 'alice', text: 'x' }]);
     expect(js('// TODO (see below) x')).toMatchObject([{ text: '(see below) x' }]);
     expect(js('// TODO (see below) x')[0]?.owner).toBeUndefined();
+    // Several words after a space are an owner (or scope) when a colon follows, as in Babel's sources.
+    expect(js('// Todo (Babel 8): remove this file')).toMatchObject([{ tag: 'TODO', owner: 'Babel 8', text: 'remove this file' }]);
+    expect(js('// TODO (see below): x')).toMatchObject([{ owner: 'see below', text: 'x' }]);
+    expect(js('// todo (see below) x')).toEqual([]);
+  });
+
+  it('does not take a tag alone in a table cell for a marker', () => {
+    const table = ['/**', ' * | Timezone | X   | -08, +0530 |', ' * |          | XXX | -08:00, Z  |', ' */'].join('\n');
+    expect(js(table)).toEqual([]);
+    expect(js('// | XXX |')).toEqual([]);
+    // Written as a marker, it still is one; so is a tag that merely follows a border.
+    expect(brief(js('// | XXX: fix the alignment |'))).toEqual(['1:XXX:fix the alignment |']);
+    expect(brief(js('// | TODO fix the alignment'))).toEqual(['1:TODO:fix the alignment']);
   });
 
   it('accepts `@TODO`, a dash, or no punctuation for upper-case tags', () => {

@@ -156,6 +156,16 @@ function isDecoration(c: number): boolean {
   );
 }
 
+/** Whether `[p, end)` stands alone between two `|` separators on its line: `| XXX |`. */
+function isTableCell(text: string, p: number, end: number, segStart: number, segEnd: number): boolean {
+  let before = p - 1;
+  while (before >= segStart && isBlank(text.charCodeAt(before))) before--;
+  if (before < segStart || text.charCodeAt(before) !== 124) return false;
+  let after = end;
+  while (after < segEnd && isBlank(text.charCodeAt(after))) after++;
+  return after < segEnd && text.charCodeAt(after) === 124;
+}
+
 function codePoints(s: string): number {
   let n = 0;
   for (let k = 0; k < s.length; k++) {
@@ -453,7 +463,11 @@ class MarkerCollector {
           if (a < b && text.charCodeAt(a) === 64) a++;
           let single = true;
           for (let m = a; m < b; m++) if (isBlank(text.charCodeAt(m))) single = false;
-          if (a < b && (!spaced || single)) {
+          // `TODO (Babel 8): x` — several words after a space are an owner only before a colon.
+          let after = r + 1;
+          while (after < segEnd && isBlank(text.charCodeAt(after))) after++;
+          const colon = after < segEnd && text.charCodeAt(after) === 58;
+          if (a < b && (!spaced || single || colon)) {
             ownerStart = a;
             ownerEnd = b;
             k = r + 1;
@@ -482,6 +496,9 @@ class MarkerCollector {
     while (opening < p && (text.charCodeAt(opening) === 40 || text.charCodeAt(opening) === 91)) opening++;
     const atStart = (hasAt ? p - 1 : p) <= opening && p >= segStart;
     const explicit = hasAt || ownerStart >= 0 || punctuated;
+    // A tag alone in a table cell (`* | XXX | -08:00 |`, a format token in a documented table)
+    // names a value; `|` is decoration only to find where a comment's text starts.
+    if (!explicit && isTableCell(text, p, k, segStart, segEnd)) return null;
     // A marker opens the comment (`// TODO retry`, `# todo: retry`), or is written as one where
     // it stands (`x++; // wraps, FIXME: check`). A tag used as a word in prose ("the TODO list
     // above", "see HACK below") is not work left undone.
