@@ -155,6 +155,21 @@ export async function gitListFiles(dir: string, signal?: AbortSignal): Promise<G
   return [...tracked, ...untracked.filter((path) => !seen.has(path)).map((path) => ({ path }))];
 }
 
+/**
+ * Paths whose staged content differs from HEAD (`git diff-index --cached`), so that a file whose
+ * content is its index blob is known to be as committed unless listed here. null when there is no
+ * HEAD yet (or git cannot tell): then nothing is known to be committed.
+ */
+export async function gitStagedPaths(dir: string, signal?: AbortSignal): Promise<Set<string> | null> {
+  try {
+    const { stdout } = await exec('git', ['-c', 'core.quotePath=off', 'diff-index', '--cached', '--name-only', '-z', '--no-renames', 'HEAD', '--'], { cwd: dir, signal });
+    return new Set(splitNul(stdout));
+  } catch (error) {
+    if (error instanceof CommandFailedError) return null;
+    throw error;
+  }
+}
+
 export interface BlameLine {
   commit: string;
   /** null for lines not committed yet. */
@@ -166,17 +181,23 @@ export interface BlameLine {
 /**
  * Blames the given 1-based lines of one file in a single git process (one `-L` per line run).
  * Honours `.git-blame-ignore-revs` when the repository has one, as GitHub does.
+ *
+ * Without `revision` the work-tree file is blamed (uncommitted lines included), which makes git
+ * read the whole index twice: on a large repository most of the time of each call. When the
+ * caller knows the file is as committed, `revision: 'HEAD'` gives the same answer several times
+ * faster.
  */
 export async function gitBlameLines(
   dir: string,
   path: string,
   lines: readonly number[],
-  options: { signal?: AbortSignal; now: Date; timeoutMs?: number },
+  options: { signal?: AbortSignal; now: Date; timeoutMs?: number; revision?: string },
 ): Promise<Map<number, BlameLine>> {
   const ranges = toRanges([...new Set(lines)].sort((a, b) => a - b));
   const args = ['blame', '--porcelain'];
   if (existsSync(join(dir, '.git-blame-ignore-revs'))) args.push('--ignore-revs-file', '.git-blame-ignore-revs');
   for (const [start, end] of ranges) args.push('-L', `${start},${end}`);
+  if (options.revision !== undefined) args.push(options.revision);
   args.push('--', path);
   const { stdout } = await exec('git', args, { cwd: dir, signal: options.signal, timeoutMs: options.timeoutMs ?? 60_000 });
   return parseBlamePorcelain(stdout.toString('utf8'), options.now);

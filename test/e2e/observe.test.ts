@@ -127,6 +127,20 @@ describe('prodeng observe (todo probe, SQLite)', () => {
     expect(history.json.series[0]!.points.map((p) => p.value)).toEqual([2, 2, 1, 2]);
   });
 
+  it('dates uncommitted and staged markers as written now, committed ones by their commit', async () => {
+    repo.write('lib/util.py', 'def f():\n    # HACK: works around a driver bug\n    # TODO: not committed yet\n    return 1\n');
+    repo.write('scripts/deploy.sh', '#!/bin/sh\n# FIXME: hard-coded region\n# XXX: staged, not committed\n');
+    repo.git('add', 'scripts/deploy.sh');
+    const { result, json } = await observe();
+    expect(result.code, result.stderr).toBe(0);
+    const byTitle = new Map(json.findings.map((f) => [f.title, f.data]));
+    expect(byTitle.get('TODO: not committed yet')).toMatchObject({ author: null, ageDays: 0 });
+    expect(byTitle.get('XXX: staged, not committed')).toMatchObject({ author: null, ageDays: 0 });
+    expect(byTitle.get('HACK: works around a driver bug')).toMatchObject({ author: 'Bob New' });
+    expect(byTitle.get('FIXME: hard-coded region')).toMatchObject({ author: 'Alice Old' });
+    expect(byTitle.get('TODO(#12): retry on 503')?.author ?? byTitle.get('TODO: retry on 503')?.author).toBe('Alice Old');
+  });
+
   it('keeps two identical markers in one file distinct', async () => {
     repo.write('dup.js', '// TODO: same\nfoo();\n// TODO: same\n');
     repo.commit('dups');

@@ -6,7 +6,7 @@ import { fingerprint, normaliseEvidence, ordinals } from '../../core/fingerprint
 import type { Finding, Metric, ProbeError, Severity } from '../../core/model.js';
 import type { Probe } from '../../core/probe.js';
 import { mapLimit } from '../../util/concurrency.js';
-import { gitBlameLines, type BlameLine } from '../../util/git.js';
+import { gitBlameLines, gitStagedPaths, type BlameLine } from '../../util/git.js';
 import { BlameCache } from './blame-cache.js';
 import { collectMarkers } from './collect.js';
 import { todoConfigSchema, todoOptionDocs, type TodoConfig } from './config.js';
@@ -59,6 +59,9 @@ export const todoProbe: Probe<TodoConfig> = {
         if (cached) blame.set(file.path, cached);
         else pending.push(file);
       }
+      // A file whose content is its index blob and not staged differently from HEAD is as
+      // committed: blaming HEAD gives the same answer without git reading the index (twice).
+      const staged = pending.length > 0 ? await gitStagedPaths(root, ctx.signal).catch(() => null) : null;
       let done = 0;
       await mapLimit(
         pending,
@@ -66,7 +69,8 @@ export const todoProbe: Probe<TodoConfig> = {
         async (file) => {
           try {
             const lines = file.markers.map((marker) => marker.line);
-            const answer = await gitBlameLines(root, file.path, lines, { signal: ctx.signal, now: ctx.now });
+            const committed = staged !== null && !staged.has(file.path) && file.blob !== undefined && collected.tracked.get(file.path)?.blob === file.blob;
+            const answer = await gitBlameLines(root, file.path, lines, { signal: ctx.signal, now: ctx.now, ...(committed ? { revision: 'HEAD' } : {}) });
             blame.set(file.path, answer);
             if (file.blob !== undefined && collected.tracked.get(file.path)?.blob === file.blob) cache.set(file.blob, answer);
           } catch (error) {
