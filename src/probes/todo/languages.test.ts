@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LANGUAGES, getLanguage, languageFor, languageForShebang, languageMayApply } from './languages.js';
+import { EDITOR_MODES, LANGUAGES, getLanguage, languageFor, languageForModeline, languageForShebang, languageMayApply } from './languages.js';
 
 const idOf = (path: string): string | undefined => languageFor(path)?.id;
 
@@ -186,6 +186,33 @@ describe('languageForShebang', () => {
     expect(languageForShebang('#!/usr/bin/env unknown-thing')).toBeUndefined();
     expect(languageForShebang('')).toBeUndefined();
     expect(languageForShebang('#!')).toBeUndefined();
+  });
+});
+
+describe('languageForModeline', () => {
+  it.each([
+    ['// <chrono> -*- C++ -*-', 'cpp'],
+    ['/* -*- mode: c; c-basic-offset: 4 -*- */', 'c'],
+    ['# -*- mode: python; coding: utf-8 -*-', 'python'],
+    ['#!/usr/bin/env foo\n# -*- Mode: Ruby -*-', 'ruby'],
+    [';;; -*- emacs-lisp -*-', 'lisp'],
+    ['# vim: set ft=sh:', 'shell'],
+    ['line 1\nline 2\n/* vim: set filetype=cpp ts=2: */', 'cpp'],
+    ['" vi: ft=vim', 'vim'],
+  ])('%s is %s', (head, id) => {
+    expect(languageForModeline(head)?.id).toBe(id);
+  });
+
+  it('ignores modelines without a mode, unknown modes and modelines too far down', () => {
+    expect(languageForModeline('# -*- coding: utf-8 -*-')).toBeUndefined();
+    expect(languageForModeline('// -*- unknown-thing -*-')).toBeUndefined();
+    expect(languageForModeline('1\n2\n// -*- C++ -*-')).toBeUndefined();
+    expect(languageForModeline('1\n2\n3\n4\n5\n# vim: ft=sh')).toBeUndefined();
+    expect(languageForModeline('the vim: editor; ft=sh is not a modeline here')).toBeUndefined();
+  });
+
+  it('maps every mode name to a language of the table', () => {
+    for (const [mode, id] of Object.entries(EDITOR_MODES)) expect(getLanguage(id), mode).toBeDefined();
   });
 });
 

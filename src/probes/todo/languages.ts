@@ -144,6 +144,8 @@ export interface Language {
   codeEscape?: string;
   /** Words after which a `/` starts a regex literal (with mode `regex`). */
   regexKeywords?: readonly string[];
+  /** Regex literals may span lines (Perl and Ruby `/…/x` with comments in them). */
+  regexMultiline?: boolean;
   /** Languages of embedded regions (mode `markup`, `frontmatter`); ids of entries in this table. */
   embedded?: { script?: string; style?: string; php?: string; frontmatter?: string };
   /** Not chosen by file name (reached only as an embedded language). */
@@ -482,6 +484,7 @@ export const LANGUAGES: readonly Language[] = [
       { open: '`', close: '`', escape: '\\', multiline: true, interpolation: [{ open: '#{', close: '}' }] },
     ],
     modes: ['ruby-heredoc', 'ruby-percent', 'regex'],
+    regexMultiline: true,
     regexKeywords: ['if', 'elsif', 'unless', 'while', 'until', 'and', 'or', 'not', 'when', 'return', 'then', 'in'],
   },
   {
@@ -489,12 +492,14 @@ export const LANGUAGES: readonly Language[] = [
     name: 'Perl',
     extensions: ['pl', 'pm', 't', 'pod', 'psgi', 'cgi'],
     lineComments: [{ token: '#', notAfter: '$' }],
+    // `$"`, `$'` and `` $` `` are variables (list separator, postmatch, prematch), not strings.
     strings: [
-      DQ_ML,
-      { ...SQ_ML, notAfterWord: true },
-      { open: '`', close: '`', escape: '\\', multiline: true },
+      { ...DQ_ML, notAfter: '$' },
+      { ...SQ_ML, notAfterWord: true, notAfter: '$' },
+      { open: '`', close: '`', escape: '\\', multiline: true, notAfter: '$' },
     ],
     modes: ['perl-pod', 'perl-heredoc', 'perl-quote', 'regex'],
+    regexMultiline: true,
     regexKeywords: [
       'if', 'unless', 'while', 'until', 'and', 'or', 'not', 'return', 'split', 'grep', 'map', 'join',
       'push', 'unshift', 'when', 'x', 'lt', 'gt', 'le', 'ge', 'eq', 'ne', 'cmp',
@@ -1130,6 +1135,45 @@ export function languageForShebang(firstLine: string): Language | undefined {
   }
   const id = INTERPRETERS[program] ?? INTERPRETERS[program.replace(/[\d.]+$/, '')];
   return id === undefined ? undefined : byId.get(id);
+}
+
+/** Editor mode names (Emacs `-*- C++ -*-`, Vim `vim: ft=cpp`) to languages of this table. */
+export const EDITOR_MODES: Readonly<Record<string, string>> = {
+  c: 'c', 'c++': 'cpp', cpp: 'cpp', cc: 'cpp', objc: 'objective-c', 'objective-c': 'objective-c', csharp: 'csharp', cs: 'csharp',
+  java: 'java', kotlin: 'kotlin', scala: 'scala', groovy: 'groovy', go: 'go', rust: 'rust', swift: 'swift', dart: 'dart',
+  js: 'javascript', js2: 'javascript', javascript: 'javascript', typescript: 'typescript', ts: 'typescript', json: 'json',
+  python: 'python', py: 'python', perl: 'perl', cperl: 'perl', ruby: 'ruby', rb: 'ruby', php: 'php', lua: 'lua', r: 'r',
+  'ess-r': 'r', julia: 'julia', elixir: 'elixir', erlang: 'erlang', clojure: 'clojure', lisp: 'lisp', 'emacs-lisp': 'lisp',
+  'common-lisp': 'lisp', scheme: 'lisp', haskell: 'haskell', ocaml: 'ocaml', tuareg: 'ocaml', fsharp: 'fsharp', nim: 'nim',
+  sh: 'shell', bash: 'shell', zsh: 'shell', ksh: 'shell', 'shell-script': 'shell', fish: 'fish', powershell: 'powershell',
+  ps1: 'powershell', tcl: 'tcl', vim: 'vim', sql: 'sql', yaml: 'yaml', toml: 'toml', ini: 'ini', conf: 'conf',
+  'conf-unix': 'conf', makefile: 'makefile', make: 'makefile', 'makefile-gmake': 'makefile', cmake: 'cmake', nix: 'nix',
+  dockerfile: 'dockerfile', html: 'html', xml: 'xml', nxml: 'xml', css: 'css', scss: 'scss', less: 'less',
+  markdown: 'markdown', md: 'markdown', rst: 'rst', tex: 'latex', latex: 'latex', fortran: 'fortran', asm: 'assembly',
+};
+
+/**
+ * The language an editor modeline in the first lines names: Emacs `-*- C++ -*-` or
+ * `-*- mode: python; coding: utf-8 -*-` (first line, or second after a shebang), Vim
+ * `vim: set ft=cpp:` or `vi: filetype=sh` (first five lines). For files without an extension,
+ * such as C++'s standard headers (`<chrono>`, `<mutex>`).
+ */
+export function languageForModeline(head: string): Language | undefined {
+  const lines = head.split(/\r\n|\r|\n/, 5);
+  for (const line of lines.slice(0, 2)) {
+    const emacs = /-\*-(.*?)-\*-/.exec(line)?.[1]?.trim();
+    if (emacs === undefined) continue;
+    const name = emacs.includes(':') ? /(?:^|;)\s*mode\s*:\s*([^\s;]+)/i.exec(emacs)?.[1] : emacs;
+    const id = name === undefined ? undefined : EDITOR_MODES[name.toLowerCase().replace(/-mode$/, '')];
+    if (id !== undefined) return byId.get(id);
+  }
+  for (const line of lines) {
+    // `vim: set ts=2 ft=cpp:` — option words up to `ft=`, as Vim reads them.
+    const vim = /(?:^|\s)(?:vim?|ex):\s*(?:set?\s+)?(?:[\w-]+(?:=[^\s:]*)?[\s:]+)*?(?:ft|filetype)=([\w+-]+)/.exec(line)?.[1];
+    const id = vim === undefined ? undefined : EDITOR_MODES[vim.toLowerCase()];
+    if (id !== undefined) return byId.get(id);
+  }
+  return undefined;
 }
 
 function basename(path: string): string {

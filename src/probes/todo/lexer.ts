@@ -80,6 +80,7 @@ export interface CompiledLanguage {
   scanInterpolation: RegExp;
   dispatch: (Handler[] | undefined)[];
   regexKeywords: ReadonlySet<string>;
+  regexMultiline: boolean;
 }
 
 export class LexState {
@@ -658,7 +659,7 @@ function inValuePosition(st: LexState, i: number, keywords: ReadonlySet<string>)
   return REGEX_PRECEDERS.has(c);
 }
 
-function regexHandler(cl: { regexKeywords: ReadonlySet<string> }): Handler {
+function regexHandler(cl: { regexKeywords: ReadonlySet<string>; regexMultiline: boolean }): Handler {
   return {
     order: 1,
     lex(st, i, end) {
@@ -669,14 +670,17 @@ function regexHandler(cl: { regexKeywords: ReadonlySet<string> }): Handler {
       // A failed guess scans to the line end; a budget keeps a long line of them (`=/[=/[...`)
       // linear: once spent, only short regex literals are recognised.
       const limit = Math.min(end, i + (st.regexBudget > 0 ? MAX_REGEX_LENGTH : SHORT_REGEX_LENGTH));
+      // Perl and Ruby regexes may span lines (`/^ … # comment … /x`): then only a blank line ends
+      // a failed guess, so that a lone `/` cannot swallow the rest of the file.
+      const multiline = cl.regexMultiline;
       while (k < limit) {
         const c = text.charCodeAt(k);
-        if (isEol(c)) {
+        if (isEol(c) && (!multiline || isBlankLineAt(text, k + 1))) {
           st.regexBudget -= k - i;
           return -1;
         }
         if (c === 92) {
-          if (isEol(text.charCodeAt(k + 1))) {
+          if (!multiline && isEol(text.charCodeAt(k + 1))) {
             st.regexBudget -= k - i;
             return -1;
           }
@@ -697,6 +701,17 @@ function regexHandler(cl: { regexKeywords: ReadonlySet<string> }): Handler {
       return -1;
     },
   };
+}
+
+/** Whether the line starting at `k` is empty or only blanks. */
+function isBlankLineAt(text: string, k: number): boolean {
+  while (k < text.length) {
+    const c = text.charCodeAt(k);
+    if (isEol(c)) return true;
+    if (!isSpace(c)) return false;
+    k++;
+  }
+  return true;
 }
 
 const MAX_REGEX_LENGTH = 16384;
@@ -759,8 +774,9 @@ const perlQuoteHandler: Handler = {
     const text = st.text;
     if (i > 0) {
       const prev = text.charCodeAt(i - 1);
-      // Sigils, method calls (`->s`), file tests (`-s`) and identifiers are not quote operators.
-      if (isWord(prev) || prev === 36 || prev === 64 || prev === 37 || prev === 38 || prev === 42 || prev === 45) return -1;
+      // Sigils, method calls (`->s`), file tests (`-s`), identifiers and escapes (`\s` of a regex
+      // this lexer did not recognise) are not quote operators.
+      if (isWord(prev) || prev === 36 || prev === 64 || prev === 37 || prev === 38 || prev === 42 || prev === 45 || prev === 92) return -1;
       if (prev === 62 && i > 1 && text.charCodeAt(i - 2) === 45) return -1;
     }
     let k = i;
@@ -770,8 +786,10 @@ const perlQuoteHandler: Handler = {
     if (!PERL_QUOTE_OPS.has(op)) return -1;
     const d = text.charCodeAt(k);
     if (k >= end || !isDelimiter(d)) return -1;
-    // `,`, `;`, `=>`, closing brackets: a bareword like a hash key, not a quote.
-    if (d === 44 || d === 59 || d === 61 || d === 41 || d === 93 || d === 125 || d === 62) return -1;
+    // `;`, `=>`, closing brackets: a bareword like a hash key, not a quote; so is `,` followed by
+    // a space (`(s, 1)`), while `m,^/,` is a match.
+    if (d === 59 || d === 61 || d === 41 || d === 93 || d === 125 || d === 62) return -1;
+    if (d === 44 && (k + 1 >= end || isSpace(text.charCodeAt(k + 1)))) return -1;
     let p = scanDelimited(st, k, end, 92);
     if (op === 's' || op === 'tr' || op === 'y') {
       if (PAIRS[d] !== undefined) {
@@ -953,15 +971,50 @@ const perlPodHandler: Handler = {
     const text = st.text;
     if (!positionOk(text, i, 'column-1') || !isLetter(text.charCodeAt(i + 1))) return -1;
     const at = st.find('\n=cut', i);
-    if (at < 0 || at >= end) {
-      emit(st, i, i, end, end);
-      return end;
-    }
-    const spanEnd = st.lineEnd(at + 1, end);
-    emit(st, i, i, at, spanEnd);
-    return spanEnd;
+    const stop = at < 0 || at >= end ? end : at;
+    emitPodParagraphs(st, i, stop);
+    return stop === end ? end : st.lineEnd(at + 1, end);
   },
 };
+
+/**
+ * POD's paragraphs, each as a comment, except verbatim ones (first line indented): those are code
+ * examples (`    TODO: { local $TODO = … }` in Test::More's documentation), not notes.
+ */
+function emitPodParagraphs(st: LexState, start: number, stop: number): void {
+  const text = st.text;
+  let p = start;
+  while (p < stop) {
+    // A paragraph ends at a blank line.
+    let q = p;
+    for (;;) {
+      const eol = st.lineEnd(q, stop);
+      if (eol >= stop) {
+        q = stop;
+        break;
+      }
+      // Past this one line break (\n, \r\n or \r) to the next line.
+      const next = text.charCodeAt(eol) === 13 && text.charCodeAt(eol + 1) === 10 ? eol + 2 : eol + 1;
+      q = eol;
+      if (next >= stop || isBlankLineAt(text, next)) break;
+      q = next;
+    }
+    if (!isBlank(text.charCodeAt(p))) emit(st, p, p, q, q);
+    // Past the blank lines to the next paragraph.
+    p = q;
+    while (p < stop && isSpace(text.charCodeAt(p))) {
+      if (isEol(text.charCodeAt(p))) {
+        p++;
+        continue;
+      }
+      // Blanks at the start of a line belong to the next (verbatim) paragraph.
+      let r = p;
+      while (r < stop && isBlank(text.charCodeAt(r))) r++;
+      if (r < stop && !isEol(text.charCodeAt(r))) break;
+      p = r;
+    }
+  }
+}
 
 const yamlBlockScalarHandler: Handler = {
   order: 1,
@@ -1250,6 +1303,7 @@ export function compileLanguage(language: Language): CompiledLanguage {
     scanInterpolation: /$^/g,
     dispatch: new Array<Handler[] | undefined>(128).fill(undefined),
     regexKeywords: new Set(language.regexKeywords ?? []),
+    regexMultiline: language.regexMultiline === true,
   };
   const entries: [string, Handler][] = [];
   for (const rule of language.lineComments ?? []) {

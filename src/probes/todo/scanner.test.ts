@@ -358,6 +358,41 @@ describe('languages', () => {
   });
 });
 
+describe('Perl and Ruby constructs found on real code (perl 5.36 and CPython 3.11 sources)', () => {
+  const perl = (src: string) => brief(scan('perl', src));
+
+  it('reads `$"`, `$\'` and `` $` `` as variables, not string openers', () => {
+    expect(perl('local($") = "/";\n# XXX: after the list separator\n')).toEqual(['2:XXX:after the list separator']);
+    expect(perl("print $';\n# TODO: after postmatch\n")).toEqual(['2:TODO:after postmatch']);
+    expect(perl('print $`;\n# FIXME: after prematch\n')).toEqual(['2:FIXME:after prematch']);
+  });
+
+  it('follows a /x regex over several lines, with quotes in its comments', () => {
+    const src = [
+      'while ($help =~ /^',
+      "    <?           # Optional '<'",
+      '    ([\\s\\S]*?)  # Description line(s)',
+      '   /mgx) {',
+      '}',
+      '# XXX: after the regex',
+    ].join('\n');
+    expect(perl(src)).toEqual(['6:XXX:after the regex']);
+    // A lone slash (a division guess that fails) stops at the next blank line.
+    expect(perl('my $x = $a / $b;\nreturn / 2;\n\n# TODO: later\n')).toEqual(['4:TODO:later']);
+    expect(brief(scan('ruby', 'r = %r{a}\nx = /a\n  b # it\'s\n/x\n# TODO: after\n'))).toEqual(['5:TODO:after']);
+  });
+
+  it('reads `m,…,` as a match and `\\s` as no quote operator', () => {
+    expect(perl('my $d = ($o =~ m,(.*)[/\\\\],s ? "$1/" : \'\' );\n# XXX: after the match\n')).toEqual(['2:XXX:after the match']);
+    expect(perl('my %h = (s, 1);\n# TODO: after a bareword\n')).toEqual(['2:TODO:after a bareword']);
+  });
+
+  it('takes POD paragraphs as notes but not its verbatim (indented) code examples', () => {
+    const src = ['=head1 TODO', '', 'TODO', '', '    TODO: {', '        local $TODO = "x";', '    }', '', '=cut', '# FIXME: code again', ''].join('\n');
+    expect(perl(src)).toEqual(['3:TODO:', '10:FIXME:code again']);
+  });
+});
+
 describe('marker forms', () => {
   const js = (src: string, tags = TAGS): Marker[] => scan('javascript', src, tags);
 

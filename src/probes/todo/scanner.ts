@@ -11,7 +11,7 @@
  */
 import { Buffer } from 'node:buffer';
 import type { Language } from './languages.js';
-import { LANGUAGES_MODULE, getLanguage, languageFor, languageForShebang } from './languages.js';
+import { LANGUAGES_MODULE, getLanguage, languageFor, languageForModeline, languageForShebang } from './languages.js';
 import { LEXER_MODULE, LexState, compileLanguage, lexRange } from './lexer.js';
 
 /**
@@ -625,8 +625,8 @@ export function scanFileUnchecked(path: string, bytes: Uint8Array, options: Scan
     src = utf8Source(text, view);
   }
   if (language === undefined) {
-    const firstLine = src.text.slice(0, 256).split(/[\r\n]/, 1)[0] ?? '';
-    language = languageForShebang(firstLine);
+    const head = src.text.slice(0, 1024);
+    language = languageForShebang(head.split(/[\r\n]/, 1)[0] ?? '') ?? languageForModeline(head);
     if (language === undefined) return { kind: 'skipped', reason: 'unsupported-language' };
   }
   const matcher = matcherFor(options.tags);
