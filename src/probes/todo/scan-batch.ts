@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
 import type { ProbeError } from '../../core/model.js';
 import { hasExtension, languageFor } from './languages.js';
+import { loadPrefilter, type Prefilter } from './prefilter.js';
 import type { Outcome } from './scan-cache.js';
 import { scanFile, type Marker } from './scanner.js';
 
@@ -69,12 +70,25 @@ export function mergeBatch(into: BatchResult, from: BatchResult): void {
 
 /**
  * One read buffer per thread, grown on demand and reused for every file: allocating a buffer per
- * file costs time and, worse, memory the garbage collector gives back late.
+ * file costs time and, worse, memory the garbage collector gives back late. With the WebAssembly
+ * pre-filter it is that module's memory, so the pre-filter reads the bytes where they landed.
  */
-let readBuffer = Buffer.allocUnsafe(1 << 20);
+let readBuffer: Buffer = Buffer.allocUnsafe(1 << 20);
+
+/** The pre-filter for the tags of this scan (one per thread; undefined: the JavaScript one). */
+let prefilter: { tags: readonly string[]; filter: Prefilter | undefined } | undefined;
+
+function prefilterFor(tags: readonly string[]): Prefilter | undefined {
+  if (prefilter?.tags !== tags) {
+    const filter = loadPrefilter(tags);
+    prefilter = { tags, filter };
+    if (filter) readBuffer = filter.area(1 << 20);
+  }
+  return prefilter.filter;
+}
 
 /** Reads a whole file into the shared buffer; `undefined` when it is larger than `limit`. */
-function readWhole(fd: number, limit: number): Buffer | undefined {
+function readWhole(fd: number, limit: number, filter: Prefilter | undefined): Buffer | undefined {
   let length = 0;
   for (;;) {
     if (length === readBuffer.length) {
@@ -83,9 +97,15 @@ function readWhole(fd: number, limit: number): Buffer | undefined {
       // instead of doubling, which copied a 9 MB file's first megabytes four times.
       const size = fstatSync(fd).size;
       if (size > limit) return undefined;
-      const grown = Buffer.allocUnsafe(Math.min(Math.max(readBuffer.length * 2, size + 65_536), limit + 1 + 65_536));
-      readBuffer.copy(grown, 0, 0, length);
-      readBuffer = grown;
+      const capacity = Math.min(Math.max(readBuffer.length * 2, size + 65_536), limit + 1 + 65_536);
+      if (filter) {
+        // The module's memory grows in place: what was read stays where it is.
+        readBuffer = filter.area(capacity);
+      } else {
+        const grown = Buffer.allocUnsafe(capacity);
+        readBuffer.copy(grown, 0, 0, length);
+        readBuffer = grown;
+      }
     }
     const wanted = readBuffer.length - length;
     const n = readSync(fd, readBuffer, length, wanted, null);
@@ -116,6 +136,7 @@ export function scanBatch(root: string, batch: Batch, options: BatchOptions): Ba
   const result: BatchAnswer = { ...emptyBatch(), hits: [], fresh: [] };
   const { paths, stamps, verify } = batch;
   const scanOptions = { tags: options.tags };
+  const filter = prefilterFor(options.tags);
   const skip = (reason: string) => {
     result.skipped[reason] = (result.skipped[reason] ?? 0) + 1;
   };
@@ -138,14 +159,14 @@ export function scanBatch(root: string, batch: Batch, options: BatchOptions): Ba
     try {
       fd = openSync(`${root}/${path}`, 'r');
       // No fstat: reading until end of file tells the size, and a directory fails with EISDIR.
-      const content = readWhole(fd, options.maxFileSize);
+      const content = readWhole(fd, options.maxFileSize, filter);
       if (content === undefined) {
         skip('too-large');
         if (stamped) result.fresh.push([i, 'too-large']);
         continue;
       }
       result.bytes += content.length;
-      const outcome = scanFile(path, content, scanOptions, language);
+      const outcome = scanFile(path, content, scanOptions, language, filter?.first(content.length));
       if (outcome.kind === 'skipped') {
         skip(outcome.reason);
         if (stamped) result.fresh.push([i, outcome.reason]);

@@ -23,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { FileStamp } from '../../util/git.js';
 import { toolVersion } from '../../util/version.js';
+import { PREFILTER_FILES } from './prefilter.js';
 import { SCAN_BATCH_MODULE } from './scan-batch.js';
 import { SCANNER_MODULES, type Marker } from './scanner.js';
 
@@ -89,7 +90,7 @@ let scannerHash: string | undefined;
 function scannerIdentity(): string {
   if (scannerHash === undefined) {
     const hash = createHash('sha256').update(toolVersion());
-    for (const url of new Set([...SCANNER_MODULES, SCAN_BATCH_MODULE])) {
+    for (const url of new Set([...SCANNER_MODULES, SCAN_BATCH_MODULE, ...PREFILTER_FILES])) {
       try {
         hash.update(readFileSync(fileURLToPath(url)));
       } catch {

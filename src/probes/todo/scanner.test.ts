@@ -610,3 +610,22 @@ describe('scanFile', () => {
     expect(result.kind === 'scanned' && brief(result.markers)).toEqual(['1:TODO:first', '1002:FIXME:last']);
   });
 });
+
+describe("scanFile with the pre-filter's answer", () => {
+  const cases: Array<[string, string | Uint8Array]> = [
+    ['a.ts', 'const a = 1;\n'],
+    ['tool', '#!/usr/bin/env python3\nprint(1)\n'],
+    ['chrono', '// <chrono> -*- C++ -*-\nint x;\n'],
+    ['README', 'plain words\n'],
+    ['b.c', new Uint8Array([0x69, 0x6e, 0x74, 0, 0x20])],
+    ['bom.py', new Uint8Array([0xef, 0xbb, 0xbf, ...Buffer.from('#!/usr/bin/python\nx = 1\n')])],
+    ['bom-tool', new Uint8Array([0xef, 0xbb, 0xbf, ...Buffer.from('#!/bin/sh\necho\n')])],
+    ['wide.ts', new Uint8Array([0xff, 0xfe, 0x2f, 0, 0x2f, 0, 0x20, 0, 0x54, 0, 0x4f, 0, 0x44, 0, 0x4f, 0, 0x3a, 0, 0x20, 0, 0x78, 0])],
+  ];
+
+  it.each(cases)('%s: "no tag" gives the answer of a full scan', (path, content) => {
+    const bytes = typeof content === 'string' ? Buffer.from(content) : content;
+    // A UTF-16 file is not pre-filtered (its bytes are not latin1 text): the hint is ignored.
+    expect(scanFile(path, bytes, TAGS, undefined, -1)).toEqual(scanFile(path, bytes, TAGS));
+  });
+});

@@ -598,22 +598,43 @@ function refineLanguage(path: string, language: Language, text: string): Languag
  * Scans one file's bytes. Never throws on any input. `language` may be passed when the caller
  * already looked it up by name (a hot path over tens of thousands of files).
  */
-export function scanFile(path: string, bytes: Uint8Array, options: ScanOptions, language?: Language): ScanResult {
+/**
+ * `firstTag`: where the WebAssembly pre-filter (prefilter.ts) found the first tag in `bytes`, -1
+ * for none; without it the JavaScript pre-filter decides.
+ */
+export function scanFile(path: string, bytes: Uint8Array, options: ScanOptions, language?: Language, firstTag?: number): ScanResult {
   try {
-    return scanFileUnchecked(path, bytes, options, language);
+    return scanFileUnchecked(path, bytes, options, language, firstTag);
   } catch (error) {
     // A bug must not fail a whole scan of thousands of files, nor hide: the file is reported.
     return { kind: 'failed', message: error instanceof Error ? error.message : String(error) };
   }
 }
 
+/** How much of a file's start names its language when its name does not (shebang, modeline). */
+const HEAD_BYTES = 1024;
+
+function languageForHead(head: string): Language | undefined {
+  return languageForShebang(head.split(/[\r\n]/, 1)[0] ?? '') ?? languageForModeline(head);
+}
+
 /** {@link scanFile} without its safety net (tests use it so that bugs surface). */
-export function scanFileUnchecked(path: string, bytes: Uint8Array, options: ScanOptions, known?: Language): ScanResult {
+export function scanFileUnchecked(path: string, bytes: Uint8Array, options: ScanOptions, known?: Language, firstTag?: number): ScanResult {
   const b0 = bytes[0];
   const b1 = bytes[1];
   const utf16 = b0 === 0xff && b1 === 0xfe ? 'utf-16le' : b0 === 0xfe && b1 === 0xff ? 'utf-16be' : null;
   let language = known ?? languageFor(path);
   if (utf16 === null && bytes.subarray(0, BINARY_WINDOW).indexOf(0) >= 0) return { kind: 'skipped', reason: 'binary' };
+  if (utf16 === null && firstTag === -1) {
+    // No tag anywhere: the answer needs no string of the file, only its language from the head.
+    if (language === undefined) {
+      const offset = b0 === 0xef && b1 === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+      const head = Buffer.from(bytes.buffer, bytes.byteOffset + offset, Math.min(HEAD_BYTES, bytes.byteLength - offset)).toString('latin1');
+      language = languageForHead(head);
+      if (language === undefined) return { kind: 'skipped', reason: 'unsupported-language' };
+    }
+    return { kind: 'scanned', language: language.id, markers: [] };
+  }
   let src: Source;
   if (utf16 !== null) {
     const text = new TextDecoder(utf16, { fatal: false, ignoreBOM: true }).decode(bytes.subarray(2));
@@ -625,8 +646,7 @@ export function scanFileUnchecked(path: string, bytes: Uint8Array, options: Scan
     src = utf8Source(text, view);
   }
   if (language === undefined) {
-    const head = src.text.slice(0, 1024);
-    language = languageForShebang(head.split(/[\r\n]/, 1)[0] ?? '') ?? languageForModeline(head);
+    language = languageForHead(src.text.slice(0, HEAD_BYTES));
     if (language === undefined) return { kind: 'skipped', reason: 'unsupported-language' };
   }
   const matcher = matcherFor(options.tags);

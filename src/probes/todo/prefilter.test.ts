@@ -1,0 +1,72 @@
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../../../test/support/cli.js';
+
+// The compiled module only exists beside the compiled code (npm run build, which the test setup
+// runs): this test loads that code, the one the CLI runs.
+const { loadPrefilter } = (await import(join(ROOT, 'dist', 'probes', 'todo', 'prefilter.js'))) as typeof import('./prefilter.js');
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+/** What the scanner's JavaScript pre-filter answers: the first case-insensitive match, latin1. */
+function oracle(tags: readonly string[], bytes: Uint8Array): number {
+  const re = new RegExp(tags.map(escape).join('|'), 'i');
+  return Buffer.from(bytes).toString('latin1').search(re);
+}
+
+function first(filter: NonNullable<ReturnType<typeof loadPrefilter>>, bytes: Uint8Array): number {
+  const area = filter.area(bytes.length);
+  area.set(bytes);
+  return filter.first(bytes.length);
+}
+
+const tagArb = fc.stringMatching(/^[A-Za-z][A-Za-z0-9_-]{0,11}$/);
+/** Bytes rich in near-misses: tag letters in both cases, punctuation, high bytes, NULs. */
+const byteArb = fc.oneof(
+  fc.constantFrom(...Buffer.from('TODOtodoFIXMEfixmeHACKhackXXXxxxBUGbug_-09 \n/*#@')),
+  fc.integer({ min: 0, max: 255 }),
+);
+
+describe('the WebAssembly pre-filter', () => {
+  it('answers exactly what the JavaScript pre-filter answers', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(tagArb, { minLength: 1, maxLength: 16, selector: (t) => t.toLowerCase() }),
+        fc.array(fc.uint8Array({ maxLength: 300 }).chain((base) => fc.array(byteArb, { maxLength: 80 }).map((extra) => Uint8Array.from([...base, ...extra]))), {
+          maxLength: 6,
+        }),
+        (tags, files) => {
+          const filter = loadPrefilter(tags);
+          expect(filter).toBeDefined();
+          // One area for several files in turn: what an earlier, longer file left must not count.
+          for (const bytes of files) expect(first(filter!, bytes)).toBe(oracle(tags, bytes));
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it('finds tags planted anywhere, in any case, at block edges and at the very end', () => {
+    const tags = ['TODO', 'FIXME', 'HACK', 'XXX', 'BUG', 'X'];
+    const filter = loadPrefilter(tags)!;
+    for (let at = 0; at < 70; at++) {
+      for (const tag of ['todo', 'FiXmE', 'HACK', 'xXx', 'bug']) {
+        const bytes = Buffer.from(`${'.'.repeat(at)}${tag}`, 'latin1');
+        expect(first(filter, bytes), `${tag} at ${at}`).toBe(oracle(tags, bytes));
+      }
+    }
+    expect(first(filter, Buffer.from('no tags here at all, none'.repeat(1000)))).toBe(-1);
+    // Larger than the initial memory: the area grows and keeps working.
+    const big = Buffer.alloc(5_000_000, 0x61);
+    big.write('Bug', 4_999_990, 'latin1');
+    expect(first(filter, big)).toBe(4_999_990);
+  });
+
+  it('declines tags it cannot take, so the JavaScript pre-filter is used', () => {
+    expect(loadPrefilter([])).toBeUndefined();
+    expect(loadPrefilter(Array.from({ length: 17 }, (_, i) => `T${i}`))).toBeUndefined();
+    expect(loadPrefilter(['A'.repeat(33)])).toBeUndefined();
+    expect(loadPrefilter(['TÖDÖ'])).toBeUndefined();
+  });
+});

@@ -1,0 +1,94 @@
+;; The todo scan's pre-filter: where, if anywhere, the first of up to 16 tags occurs in a file's
+;; bytes, ignoring the case of ASCII letters. Most files hold no tag at all; this answers that with
+;; 16 bytes per step (WebAssembly SIMD) on the bytes as read, before any string is made of them.
+;;
+;; Exactly what the scanner's JavaScript pre-filter, `/TODO|FIXME|…/gi` over a latin1 view,
+;; answers: tags are ASCII words, and JavaScript's case-insensitive matching folds no non-ASCII
+;; character onto an ASCII one. A property test checks the two agree (prefilter.test.ts).
+;;
+;; Memory layout:
+;;   [0, 1024)     tags: tag k (k < 16) at 64*k: its length (1 byte), its 32 bytes with ASCII
+;;                 letters in lower case at 64*k+1, and at 64*k+33 a mask per byte, 0x20 for a
+;;                 letter (so that `byte | mask` folds upper onto lower case) and 0 otherwise.
+;;   [1024, ...)   the file's bytes, followed by at least 32 bytes of slack that loads may touch.
+(module
+  (memory (export "memory") 2)
+
+  ;; Whether tag k occurs at q (all its bytes before end).
+  (func $at (param $k i32) (param $q i32) (param $end i32) (result i32)
+    (local $base i32) (local $len i32) (local $j i32)
+    (local.set $base (i32.shl (local.get $k) (i32.const 6)))
+    (local.set $len (i32.load8_u (local.get $base)))
+    (if (i32.gt_u (i32.add (local.get $q) (local.get $len)) (local.get $end))
+      (then (return (i32.const 0))))
+    (loop $next
+      (if (i32.ge_u (local.get $j) (local.get $len))
+        (then (return (i32.const 1))))
+      (if (i32.ne
+            (i32.or
+              (i32.load8_u (i32.add (local.get $q) (local.get $j)))
+              (i32.load8_u offset=33 (i32.add (local.get $base) (local.get $j))))
+            (i32.load8_u offset=1 (i32.add (local.get $base) (local.get $j))))
+        (then (return (i32.const 0))))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (br $next))
+    (i32.const 0))
+
+  ;; Whether any of the first n tags occurs at q.
+  (func $any (param $n i32) (param $q i32) (param $end i32) (result i32)
+    (local $k i32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $k) (local.get $n)))
+        (if (call $at (local.get $k) (local.get $q) (local.get $end))
+          (then (return (i32.const 1))))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $next)))
+    (i32.const 0))
+
+  ;; The offset (from start) of the first occurrence of any of the first n tags in
+  ;; [start, end), or -1.
+  (func (export "first") (param $n i32) (param $start i32) (param $end i32) (result i32)
+    (local $p i32) (local $b0 v128) (local $b1 v128) (local $hit v128)
+    (local $k i32) (local $base i32) (local $bits i32) (local $i i32)
+    (local.set $p (local.get $start))
+    (block $done
+      (loop $block
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $b0 (v128.load (local.get $p)))
+        (local.set $b1 (v128.load offset=1 (local.get $p)))
+        (local.set $hit (v128.const i64x2 0 0))
+        (local.set $k (i32.const 0))
+        ;; A candidate: a tag's first two bytes, either case, at the same position.
+        (block $tags
+          (loop $tag
+            (br_if $tags (i32.ge_u (local.get $k) (local.get $n)))
+            (local.set $base (i32.shl (local.get $k) (i32.const 6)))
+            (local.set $hit
+              (v128.or (local.get $hit)
+                (v128.and
+                  (i8x16.eq
+                    (v128.or (local.get $b0) (i8x16.splat (i32.load8_u offset=33 (local.get $base))))
+                    (i8x16.splat (i32.load8_u offset=1 (local.get $base))))
+                  (i8x16.eq
+                    (v128.or (local.get $b1) (i8x16.splat (i32.load8_u offset=34 (local.get $base))))
+                    (i8x16.splat (i32.load8_u offset=2 (local.get $base)))))))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $tag)))
+        (if (v128.any_true (local.get $hit))
+          (then
+            (local.set $bits (i8x16.bitmask (local.get $hit)))
+            (block $checked
+              (loop $candidate
+                (br_if $checked (i32.eqz (local.get $bits)))
+                (local.set $i (i32.add (local.get $p) (i32.ctz (local.get $bits))))
+                (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+                (if (call $any (local.get $n) (local.get $i) (local.get $end))
+                  (then (return (i32.sub (local.get $i) (local.get $start)))))
+                ;; clear the lowest set bit
+                (local.set $bits (i32.and (local.get $bits) (i32.sub (local.get $bits) (i32.const 1))))
+                (br $candidate)))))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br $block)))
+    (i32.const -1))
+)
