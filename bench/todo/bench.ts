@@ -11,8 +11,9 @@
  *             cache off (every file read, as on a first observation) and on (a repeated
  *             observation of an unchanged tree: files git records as unchanged are not read)
  * - leasot:   `leasot --reporter json` over every file of a type leasot knows (once; slow)
- * Wall time is the median of N runs after one warm-up run (page cache warm for everyone); peak
- * memory is the maximum resident set size reported by GNU time.
+ * Wall time is the median of N rounds after one warm-up round (page cache warm for everyone), rg
+ * and both prodeng runs taking turns in each round; peak memory is the maximum resident set size
+ * reported by GNU time.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,18 +32,23 @@ interface Measure {
   maxRssMb: number;
 }
 
-/** Runs a command N times under GNU time; returns wall seconds and peak RSS. */
-function measure(command: string, args: string[], cwd: string, times: number, afterRun?: () => void): Measure {
+/** One run under GNU time: wall seconds and peak RSS in KiB. */
+function timed(command: string, args: string[], cwd: string): { wall: number; rss: number } {
+  const result = spawnSync('/usr/bin/time', ['-f', '%e %M', command, ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 30 });
+  if (result.status !== 0 && result.status !== 1) throw new Error(`${command} failed (${result.status}): ${result.stderr.slice(-2000)}`);
+  const [wall, rss] = result.stderr.trim().split('\n').at(-1)!.split(' ').map(Number);
+  return { wall: wall!, rss: rss! };
+}
+
+/** Runs a command N times after one warm-up; returns wall seconds and peak RSS. */
+function measure(command: string, args: string[], cwd: string, times: number): Measure {
   const seconds: number[] = [];
   let maxRss = 0;
   for (let i = 0; i < times + 1; i++) {
-    const result = spawnSync('/usr/bin/time', ['-f', '%e %M', command, ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 30 });
-    if (result.status !== 0 && result.status !== 1) throw new Error(`${command} failed (${result.status}): ${result.stderr.slice(-2000)}`);
-    const [wall, rss] = result.stderr.trim().split('\n').at(-1)!.split(' ').map(Number);
+    const { wall, rss } = timed(command, args, cwd);
     if (i === 0) continue; // warm-up
-    afterRun?.();
-    seconds.push(wall!);
-    maxRss = Math.max(maxRss, rss!);
+    seconds.push(wall);
+    maxRss = Math.max(maxRss, rss);
   }
   return { seconds, maxRssMb: Math.round(maxRss / 1024) };
 }
@@ -64,32 +70,46 @@ const db = join(WORK, 'bench.db');
 // racy-git rule), and so does the cache: refresh the index as a user's `git status` does.
 execFileSync('git', ['update-index', '-q', '--refresh'], { cwd: tree });
 
-const rg = measure('rg', ['-c', 'TODO|FIXME|HACK|XXX|BUG', '--hidden', '--no-ignore', '-g', '!.git', '.'], tree, runs);
+// The three are run in turn, round after round (after one warm-up round), so that a machine that
+// gets slower or faster during the bench (a shared VM does) weighs on all of them alike.
+rmSync(db, { force: true });
+rmSync(join(WORK, 'cache'), { recursive: true, force: true });
 const reportFile = join(WORK, 'report.json');
-function measureProdeng(cache: boolean): Measure & { scanMs: number[]; fromCache: number } {
-  rmSync(db, { force: true });
-  rmSync(join(WORK, 'cache'), { recursive: true, force: true });
-  const scanMs: number[] = [];
-  let fromCache = 0;
-  const measured = measure(
-    process.execPath,
-    [join(ROOT, 'bin', 'prodeng.js'), 'observe', '--config', configFor(cache), '--db', db, '--probe', 'todo', '--format', 'json', '-q', '-o', reportFile],
-    WORK,
-    runs,
-    // The probe's own duration: the scan alone, without process start, storing and reporting.
-    () => {
-      const report = JSON.parse(readFileSync(reportFile, 'utf8')) as {
-        snapshots: Array<{ probes: Array<{ id: string; durationMs: number; facts: { filesFromCache: number } }> }>;
-      };
-      const todo = report.snapshots[0]!.probes.find((probe) => probe.id === 'todo')!;
-      scanMs.push(todo.durationMs);
-      fromCache = todo.facts.filesFromCache;
-    },
-  );
-  return { ...measured, scanMs, fromCache };
+interface Series extends Measure {
+  scanMs: number[];
+  fromCache: number;
 }
-const prodeng = measureProdeng(false);
-const cached = measureProdeng(true);
+const series = (): Series => ({ seconds: [], maxRssMb: 0, scanMs: [], fromCache: 0 });
+const rg = series();
+const prodeng = series();
+const cached = series();
+const rgArgs = ['-c', 'TODO|FIXME|HACK|XXX|BUG', '--hidden', '--no-ignore', '-g', '!.git', '.'];
+const observeArgs = (cache: boolean) => [
+  join(ROOT, 'bin', 'prodeng.js'), 'observe', '--config', configFor(cache), '--db', db, '--probe', 'todo', '--format', 'json', '-q', '-o', reportFile,
+];
+function record(into: Series, run: { wall: number; rss: number }, report?: string): void {
+  into.seconds.push(run.wall);
+  into.maxRssMb = Math.max(into.maxRssMb, Math.round(run.rss / 1024));
+  if (report === undefined) return;
+  // The probe's own duration: the scan alone, without process start, storing and reporting.
+  const parsed = JSON.parse(readFileSync(report, 'utf8')) as {
+    snapshots: Array<{ probes: Array<{ id: string; durationMs: number; facts: { filesFromCache: number } }> }>;
+  };
+  const todo = parsed.snapshots[0]!.probes.find((probe) => probe.id === 'todo')!;
+  into.scanMs.push(todo.durationMs);
+  into.fromCache = todo.facts.filesFromCache;
+}
+for (let round = 0; round <= runs; round++) {
+  const a = timed('rg', rgArgs, tree);
+  const b = timed(process.execPath, observeArgs(false), WORK);
+  const bReport = readFileSync(reportFile, 'utf8');
+  const c = timed(process.execPath, observeArgs(true), WORK);
+  if (round === 0) continue; // warm-up: page cache, compile cache, and the scan cache filled
+  record(rg, a);
+  writeFileSync(`${reportFile}.cold`, bReport);
+  record(prodeng, b, `${reportFile}.cold`);
+  record(cached, c, reportFile);
+}
 const scanMs = prodeng.scanMs;
 
 let leasot: Measure | undefined;

@@ -12,6 +12,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
+/** `first`: no tag at all, not even inside a word. */
+export const PREFILTER_NONE = -1;
+/** `first`: tags only inside words (`debug`, `todos`): no marker, but a JavaScript pre-filter would have let the file through. */
+export const PREFILTER_IN_WORDS = -2;
+
 /** This module and its compiled WebAssembly: part of what the scan cache is keyed by. */
 export const PREFILTER_FILES: readonly string[] = [import.meta.url, new URL('./prefilter.wasm', import.meta.url).href];
 
@@ -26,7 +31,10 @@ const PAGE = 65_536;
 export interface Prefilter {
   /** The read area, with room for at least `size` bytes; valid until the next call. */
   area(size: number): Buffer;
-  /** Offset of the first tag in area()[0, length), or -1. */
+  /**
+   * Offset of the first tag as a whole word in area()[0, length); else -2 when a tag occurs only
+   * inside words (`debug`); else -1. See {@link PREFILTER_NONE} and {@link PREFILTER_IN_WORDS}.
+   */
   first(length: number): number;
 }
 
@@ -67,6 +75,7 @@ function encodeTags(tags: readonly string[]): Buffer[] | undefined {
 }
 
 const isLetter = (b: number) => (b >= 65 && b <= 90) || (b >= 97 && b <= 122);
+const isWordByte = (b: number) => isLetter(b) || (b >= 48 && b <= 57) || b === 95;
 
 export function loadPrefilter(tags: readonly string[]): Prefilter | undefined {
   const module = compiledModule();
@@ -87,6 +96,7 @@ export function loadPrefilter(tags: readonly string[]): Prefilter | undefined {
       table[base + 1 + j] = isLetter(b) ? b | 0x20 : b;
       table[base + 33 + j] = isLetter(b) ? 0x20 : 0;
     });
+    table[base + 63] = isWordByte(bytes.at(-1)!) ? 1 : 0;
     if (bytes.length === 1) {
       // One-byte tags: the second byte of the pair test must always match.
       table[base + 2] = 0xff;

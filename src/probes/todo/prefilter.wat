@@ -1,15 +1,20 @@
-;; The todo scan's pre-filter: where, if anywhere, the first of up to 16 tags occurs in a file's
-;; bytes, ignoring the case of ASCII letters. Most files hold no tag at all; this answers that with
-;; 16 bytes per step (WebAssembly SIMD) on the bytes as read, before any string is made of them.
+;; The todo scan's pre-filter: where, if anywhere, the first of up to 16 tags occurs as a whole
+;; word in a file's bytes, ignoring the case of ASCII letters. Most files hold no tag at all; this
+;; answers that with 16 bytes per step (WebAssembly SIMD) on the bytes as read, before any string
+;; is made of them.
 ;;
-;; Exactly what the scanner's JavaScript pre-filter, `/TODO|FIXME|…/gi` over a latin1 view,
-;; answers: tags are ASCII words, and JavaScript's case-insensitive matching folds no non-ASCII
-;; character onto an ASCII one. A property test checks the two agree (prefilter.test.ts).
+;; `first` answers the offset of the first whole-word occurrence, as `/\b(?:TODO|FIXME|…)\b/i`
+;; over a latin1 view finds it; else -2 when a tag occurs only inside words (`debug`), as
+;; `/TODO|FIXME|…/i` finds it; else -1. Tags are ASCII words, and JavaScript's case-insensitive
+;; matching folds no non-ASCII character onto an ASCII one; `\b` is between [A-Za-z0-9_] and the
+;; rest. A property test checks the answers against those expressions (prefilter.test.ts).
 ;;
 ;; Memory layout:
 ;;   [0, 1024)     tags: tag k (k < 16) at 64*k: its length (1 byte), its 32 bytes with ASCII
 ;;                 letters in lower case at 64*k+1, and at 64*k+33 a mask per byte, 0x20 for a
-;;                 letter (so that `byte | mask` folds upper onto lower case) and 0 otherwise.
+;;                 letter (so that `byte | mask` folds upper onto lower case) and 0 otherwise;
+;;                 at 64*k+63, 1 when its last byte is a word character (then a word boundary
+;;                 must follow it).
 ;;   [1024, ...)   the file's bytes, followed by at least 32 bytes of slack that loads may touch.
 (module
   (memory (export "memory") 2)
@@ -34,23 +39,48 @@
       (br $next))
     (i32.const 0))
 
-  ;; Whether any of the first n tags occurs at q.
-  (func $any (param $n i32) (param $q i32) (param $end i32) (result i32)
-    (local $k i32)
+  ;; Whether byte b is a word character: [A-Za-z0-9_].
+  (func $word (param $b i32) (result i32)
+    (i32.or
+      (i32.lt_u (i32.sub (i32.or (local.get $b) (i32.const 0x20)) (i32.const 0x61)) (i32.const 26))
+      (i32.or
+        (i32.lt_u (i32.sub (local.get $b) (i32.const 0x30)) (i32.const 10))
+        (i32.eq (local.get $b) (i32.const 0x5f)))))
+
+  ;; What occurs at q: 2 when one of the first n tags does as a whole word, 1 when one does only
+  ;; inside a word, 0 when none does.
+  (func $any (param $n i32) (param $q i32) (param $start i32) (param $end i32) (result i32)
+    (local $k i32) (local $found i32) (local $base i32) (local $after i32)
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $k) (local.get $n)))
         (if (call $at (local.get $k) (local.get $q) (local.get $end))
-          (then (return (i32.const 1))))
+          (then
+            (local.set $found (i32.const 1))
+            (local.set $base (i32.shl (local.get $k) (i32.const 6)))
+            (local.set $after (i32.add (local.get $q) (i32.load8_u (local.get $base))))
+            (if (i32.and
+                  ;; a boundary before: the start, or no word character
+                  (i32.or
+                    (i32.eq (local.get $q) (local.get $start))
+                    (i32.eqz (call $word (i32.load8_u (i32.sub (local.get $q) (i32.const 1))))))
+                  ;; a boundary after, when the tag ends with a word character
+                  (i32.or
+                    (i32.eqz (i32.load8_u offset=63 (local.get $base)))
+                    (i32.or
+                      (i32.eq (local.get $after) (local.get $end))
+                      (i32.eqz (call $word (i32.load8_u (local.get $after)))))))
+              (then (return (i32.const 2))))))
         (local.set $k (i32.add (local.get $k) (i32.const 1)))
         (br $next)))
-    (i32.const 0))
+    (local.get $found))
 
-  ;; The offset (from start) of the first occurrence of any of the first n tags in
-  ;; [start, end), or -1.
+  ;; The offset (from start) of the first whole-word occurrence of any of the first n tags in
+  ;; [start, end); else -2 when one occurs inside a word; else -1.
   (func (export "first") (param $n i32) (param $start i32) (param $end i32) (result i32)
     (local $p i32) (local $b0 v128) (local $b1 v128) (local $hit v128)
     (local $k i32) (local $base i32) (local $bits i32) (local $i i32)
+    (local $raw i32) (local $what i32)
     (local.set $p (local.get $start))
     (block $done
       (loop $block
@@ -83,12 +113,14 @@
                 (br_if $checked (i32.eqz (local.get $bits)))
                 (local.set $i (i32.add (local.get $p) (i32.ctz (local.get $bits))))
                 (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
-                (if (call $any (local.get $n) (local.get $i) (local.get $end))
+                (local.set $what (call $any (local.get $n) (local.get $i) (local.get $start) (local.get $end)))
+                (if (i32.eq (local.get $what) (i32.const 2))
                   (then (return (i32.sub (local.get $i) (local.get $start)))))
+                (local.set $raw (i32.or (local.get $raw) (local.get $what)))
                 ;; clear the lowest set bit
                 (local.set $bits (i32.and (local.get $bits) (i32.sub (local.get $bits) (i32.const 1))))
                 (br $candidate)))))
         (local.set $p (i32.add (local.get $p) (i32.const 16)))
         (br $block)))
-    (i32.const -1))
+    (select (i32.const -2) (i32.const -1) (local.get $raw)))
 )

@@ -567,12 +567,15 @@ export function scanText(text: string, language: Language, options: ScanOptions)
 const GO_GENERATED = /^\/\/ Code generated .* DO NOT EDIT\.$/;
 
 /** A `// Code generated ... DO NOT EDIT.` line or `@generated` in the first five lines. */
+/** How much of a file's start {@link isGenerated} reads. */
+const GENERATED_HEAD = 16384;
+
 export function isGenerated(text: string): boolean {
   let headEnd = 0;
   for (let n = 0; n < 5; n++) {
     const nl = text.indexOf('\n', headEnd);
-    if (nl < 0 || nl > 16384) {
-      headEnd = Math.min(text.length, 16384);
+    if (nl < 0 || nl > GENERATED_HEAD) {
+      headEnd = Math.min(text.length, GENERATED_HEAD);
       break;
     }
     headEnd = nl + 1;
@@ -625,14 +628,17 @@ export function scanFileUnchecked(path: string, bytes: Uint8Array, options: Scan
   const utf16 = b0 === 0xff && b1 === 0xfe ? 'utf-16le' : b0 === 0xfe && b1 === 0xff ? 'utf-16be' : null;
   let language = known ?? languageFor(path);
   if (utf16 === null && bytes.subarray(0, BINARY_WINDOW).indexOf(0) >= 0) return { kind: 'skipped', reason: 'binary' };
-  if (utf16 === null && firstTag === -1) {
-    // No tag anywhere: the answer needs no string of the file, only its language from the head.
+  if (utf16 === null && firstTag !== undefined && firstTag < 0) {
+    // No tag as a word anywhere (-1: none at all; -2: only inside words, `debug`): no marker, and
+    // the answer needs no string of the file, only its head (language, generated or not).
+    const offset = b0 === 0xef && b1 === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+    const headOf = (length: number) => Buffer.from(bytes.buffer, bytes.byteOffset + offset, Math.min(length, bytes.byteLength - offset)).toString('latin1');
     if (language === undefined) {
-      const offset = b0 === 0xef && b1 === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-      const head = Buffer.from(bytes.buffer, bytes.byteOffset + offset, Math.min(HEAD_BYTES, bytes.byteLength - offset)).toString('latin1');
-      language = languageForHead(head);
+      language = languageForHead(headOf(HEAD_BYTES));
       if (language === undefined) return { kind: 'skipped', reason: 'unsupported-language' };
     }
+    // As the full scan does once its quick test passes: a generated file is skipped as such.
+    if (firstTag === -2 && isGenerated(headOf(GENERATED_HEAD + 1))) return { kind: 'skipped', reason: 'generated' };
     return { kind: 'scanned', language: language.id, markers: [] };
   }
   let src: Source;
