@@ -671,13 +671,20 @@ function regexHandler(cl: { regexKeywords: ReadonlySet<string>; regexMultiline: 
       // linear: once spent, only short regex literals are recognised.
       const limit = Math.min(end, i + (st.regexBudget > 0 ? MAX_REGEX_LENGTH : SHORT_REGEX_LENGTH));
       // Perl and Ruby regexes may span lines (`/^ … # comment … /x`): then only a blank line ends
-      // a failed guess, so that a lone `/` cannot swallow the rest of the file.
+      // a failed guess, so that a lone `/` cannot swallow the rest of the file; and a guess that
+      // crossed a line must end with the `x` flag, or it was a division (`$h{sum} / $n; # TODO`)
+      // that met the next regex's slash.
       const multiline = cl.regexMultiline;
+      let crossed = false;
       while (k < limit) {
         const c = text.charCodeAt(k);
-        if (isEol(c) && (!multiline || isBlankLineAt(text, k + 1))) {
-          st.regexBudget -= k - i;
-          return -1;
+        if (isEol(c)) {
+          const next = c === 13 && text.charCodeAt(k + 1) === 10 ? k + 2 : k + 1;
+          if (!multiline || isBlankLineAt(text, next, limit)) {
+            st.regexBudget -= k - i;
+            return -1;
+          }
+          crossed = true;
         }
         if (c === 92) {
           if (!multiline && isEol(text.charCodeAt(k + 1))) {
@@ -692,7 +699,12 @@ function regexHandler(cl: { regexKeywords: ReadonlySet<string>; regexMultiline: 
         } else if (c === 91) inClass = true;
         else if (c === 47) {
           k++;
+          const flags = k;
           while (k < end && isWordAscii(text.charCodeAt(k))) k++;
+          if (crossed && !text.slice(flags, k).includes('x')) {
+            st.regexBudget -= k - i;
+            return -1;
+          }
           return k;
         }
         k++;
@@ -703,9 +715,9 @@ function regexHandler(cl: { regexKeywords: ReadonlySet<string>; regexMultiline: 
   };
 }
 
-/** Whether the line starting at `k` is empty or only blanks. */
-function isBlankLineAt(text: string, k: number): boolean {
-  while (k < text.length) {
+/** Whether the line starting at `k` is empty or only blanks (looking no further than `limit`). */
+function isBlankLineAt(text: string, k: number, limit: number): boolean {
+  while (k < limit) {
     const c = text.charCodeAt(k);
     if (isEol(c)) return true;
     if (!isSpace(c)) return false;
@@ -996,7 +1008,7 @@ function emitPodParagraphs(st: LexState, start: number, stop: number): void {
       // Past this one line break (\n, \r\n or \r) to the next line.
       const next = text.charCodeAt(eol) === 13 && text.charCodeAt(eol + 1) === 10 ? eol + 2 : eol + 1;
       q = eol;
-      if (next >= stop || isBlankLineAt(text, next)) break;
+      if (next >= stop || isBlankLineAt(text, next, stop)) break;
       q = next;
     }
     if (!isBlank(text.charCodeAt(p))) emit(st, p, p, q, q);

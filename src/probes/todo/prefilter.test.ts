@@ -28,7 +28,7 @@ function first(filter: NonNullable<ReturnType<typeof loadPrefilter>>, bytes: Uin
   return filter.first(bytes.length);
 }
 
-const tagArb = fc.stringMatching(/^[A-Za-z][A-Za-z0-9_-]{0,11}$/);
+const tagArb = fc.oneof(fc.stringMatching(/^[A-Za-z][A-Za-z0-9_-]{0,11}$/), fc.stringMatching(/^[A-Za-z][A-Za-z0-9_-]{28,31}$/));
 // (Tags that end in `-` need no boundary after them, as in the scanner's `wordAlternation`.)
 /** Bytes rich in near-misses: tag letters in both cases, punctuation, high bytes, NULs. */
 const byteArb = fc.oneof(
@@ -82,6 +82,15 @@ describe('the WebAssembly pre-filter', () => {
     const big = Buffer.alloc(5_000_000, 0x2e);
     big.write('Bug', 4_999_990, 'latin1');
     expect(first(filter, big)).toBe(4_999_990);
+  });
+
+  it('takes tags of the longest length the configuration allows (32)', () => {
+    const tags = ['X'.repeat(31), 'Y'.repeat(32), 'TODO'];
+    const filter = loadPrefilter(tags)!;
+    for (const tag of tags) {
+      const bytes = Buffer.from(`// ${tag}: fix ${tag.toLowerCase()}`, 'latin1');
+      expect(first(filter, bytes), tag).toBe(3);
+    }
   });
 
   it('declines tags it cannot take, so the JavaScript pre-filter is used', () => {

@@ -21,7 +21,9 @@ export const PREFILTER_IN_WORDS = -2;
 export const PREFILTER_FILES: readonly string[] = [import.meta.url, new URL('./prefilter.wasm', import.meta.url).href];
 
 /** Where the file's bytes start in the module's memory (tags before). */
-const DATA = 1024;
+const DATA = 2048;
+/** Bytes of the tag table per tag (see prefilter.wat). */
+const STRIDE = 128;
 const MAX_TAGS = 16;
 const MAX_TAG_BYTES = 32;
 /** The SIMD loop reads up to 17 bytes past a file's end. */
@@ -90,13 +92,13 @@ export function loadPrefilter(tags: readonly string[]): Prefilter | undefined {
   const memory = exports.memory;
   const table = new Uint8Array(memory.buffer, 0, DATA);
   encoded.forEach((bytes, k) => {
-    const base = k * 64;
+    const base = k * STRIDE;
     table[base] = bytes.length;
     bytes.forEach((b, j) => {
       table[base + 1 + j] = isLetter(b) ? b | 0x20 : b;
       table[base + 33 + j] = isLetter(b) ? 0x20 : 0;
     });
-    table[base + 63] = isWordByte(bytes.at(-1)!) ? 1 : 0;
+    table[base + STRIDE - 1] = isWordByte(bytes.at(-1)!) ? 1 : 0;
     if (bytes.length === 1) {
       // One-byte tags: the second byte of the pair test must always match.
       table[base + 2] = 0xff;

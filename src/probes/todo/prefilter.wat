@@ -10,19 +10,19 @@
 ;; rest. A property test checks the answers against those expressions (prefilter.test.ts).
 ;;
 ;; Memory layout:
-;;   [0, 1024)     tags: tag k (k < 16) at 64*k: its length (1 byte), its 32 bytes with ASCII
-;;                 letters in lower case at 64*k+1, and at 64*k+33 a mask per byte, 0x20 for a
-;;                 letter (so that `byte | mask` folds upper onto lower case) and 0 otherwise;
-;;                 at 64*k+63, 1 when its last byte is a word character (then a word boundary
+;;   [0, 2048)     tags: tag k (k < 16) at 128*k: its length (1 byte), its up to 32 bytes with
+;;                 ASCII letters in lower case at 128*k+1, and at 128*k+33 a mask per byte, 0x20
+;;                 for a letter (so that `byte | mask` folds upper onto lower case) and 0 otherwise;
+;;                 at 128*k+127, 1 when its last byte is a word character (then a word boundary
 ;;                 must follow it).
-;;   [1024, ...)   the file's bytes, followed by at least 32 bytes of slack that loads may touch.
+;;   [2048, ...)   the file's bytes, followed by at least 32 bytes of slack that loads may touch.
 (module
   (memory (export "memory") 2)
 
   ;; Whether tag k occurs at q (all its bytes before end).
   (func $at (param $k i32) (param $q i32) (param $end i32) (result i32)
     (local $base i32) (local $len i32) (local $j i32)
-    (local.set $base (i32.shl (local.get $k) (i32.const 6)))
+    (local.set $base (i32.shl (local.get $k) (i32.const 7)))
     (local.set $len (i32.load8_u (local.get $base)))
     (if (i32.gt_u (i32.add (local.get $q) (local.get $len)) (local.get $end))
       (then (return (i32.const 0))))
@@ -57,7 +57,7 @@
         (if (call $at (local.get $k) (local.get $q) (local.get $end))
           (then
             (local.set $found (i32.const 1))
-            (local.set $base (i32.shl (local.get $k) (i32.const 6)))
+            (local.set $base (i32.shl (local.get $k) (i32.const 7)))
             (local.set $after (i32.add (local.get $q) (i32.load8_u (local.get $base))))
             (if (i32.and
                   ;; a boundary before: the start, or no word character
@@ -66,7 +66,7 @@
                     (i32.eqz (call $word (i32.load8_u (i32.sub (local.get $q) (i32.const 1))))))
                   ;; a boundary after, when the tag ends with a word character
                   (i32.or
-                    (i32.eqz (i32.load8_u offset=63 (local.get $base)))
+                    (i32.eqz (i32.load8_u offset=127 (local.get $base)))
                     (i32.or
                       (i32.eq (local.get $after) (local.get $end))
                       (i32.eqz (call $word (i32.load8_u (local.get $after)))))))
@@ -93,7 +93,7 @@
         (block $tags
           (loop $tag
             (br_if $tags (i32.ge_u (local.get $k) (local.get $n)))
-            (local.set $base (i32.shl (local.get $k) (i32.const 6)))
+            (local.set $base (i32.shl (local.get $k) (i32.const 7)))
             (local.set $hit
               (v128.or (local.get $hit)
                 (v128.and

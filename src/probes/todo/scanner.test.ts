@@ -379,6 +379,11 @@ describe('Perl and Ruby constructs found on real code (perl 5.36 and CPython 3.1
     expect(perl(src)).toEqual(['6:XXX:after the regex']);
     // A lone slash (a division guess that fails) stops at the next blank line.
     expect(perl('my $x = $a / $b;\nreturn / 2;\n\n# TODO: later\n')).toEqual(['4:TODO:later']);
+    // A division after `}` that meets the next regex's slash on a later line is no regex (no `x`).
+    expect(perl('my $avg = $t{sum} / $t{n};  # TODO: guard zero\nmy @f = split /,/, $line;\n')).toEqual(['1:TODO:guard zero']);
+    expect(brief(scan('ruby', 'avg = sum { |v| v } / 2  # TODO: guard zero\nparts = s.split(/,/)\n'))).toEqual(['1:TODO:guard zero']);
+    // CRLF line ends are one line break, not a blank line.
+    expect(perl('if ($x =~ /^ a+  # TODO: inside the regex\r\n   b /x) {}\r\n# FIXME: after\r\n')).toEqual(['3:FIXME:after']);
     expect(brief(scan('ruby', 'r = %r{a}\nx = /a\n  b # it\'s\n/x\n# TODO: after\n'))).toEqual(['5:TODO:after']);
   });
 
