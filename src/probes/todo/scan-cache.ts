@@ -135,7 +135,6 @@ export class ScanCache {
    */
   private readonly slots: number[] = [];
   private keptCount = 0;
-  private changed = false;
   private readonly fresh: Array<{ path: string; blob: string; outcome: Outcome }> = [];
   /** Six numbers per fresh answer. */
   private readonly freshStamps: number[] = [];
@@ -223,7 +222,6 @@ export class ScanCache {
     this.slots[position] = -1 - this.fresh.length;
     this.fresh.push({ path, blob, outcome });
     for (let f = 0; f < STAMP_FIELDS; f++) this.freshStamps.push(stamps[at + f]!);
-    this.changed = true;
   }
 
   /**
@@ -231,7 +229,7 @@ export class ScanCache {
    * renamed into place, so a concurrent observation never reads a torn file.
    */
   save(): void {
-    if (!this.changed && this.keptCount === this.paths.length) return;
+    if (this.fresh.length === 0 && this.keptCount === this.paths.length) return;
     const paths: string[] = [];
     const blobs: string[] = [];
     const stamps: number[] = [];
