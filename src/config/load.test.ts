@@ -3,21 +3,14 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { z } from 'zod';
 import type { AnyProbe } from '../core/probe.js';
+import { fakeProbe as makeFakeProbe, OK_RESULT } from '../core/test-support/probe.js';
 import { ConfigError, DEFAULT_SCHEDULE, localTimeZone, parseConfig, type ConfigIssue } from './load.js';
 
-const fakeProbe: AnyProbe = {
-  id: 'fake',
-  aspect: 'code-health',
-  title: 'Fake',
-  description: 'A probe for tests',
-  rules: [],
-  options: [],
+const fakeProbe: AnyProbe = makeFakeProbe(async () => OK_RESULT, {
   configSchema: z
     .object({ tags: z.array(z.string()).default(['TODO']), limit: z.number().int().positive().default(5) })
     .strict(),
-  appliesTo: () => true,
-  run: async () => ({ status: 'ok', findings: [], metrics: [], errors: [] }),
-};
+});
 
 function issuesOf(text: string): ConfigIssue[] {
   try {
