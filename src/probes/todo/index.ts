@@ -21,7 +21,7 @@ export const todoProbe: Probe<TodoConfig> = {
   id: 'todo',
   aspect: 'code-health',
   title: 'TODO/FIXME debt',
-  description: 'TODO, FIXME, HACK, XXX and BUG markers in comments across 40+ languages, aged with git blame.',
+  description: 'TODO, FIXME, HACK, XXX and BUG markers in comments across 80+ languages, aged with git blame.',
   rules: [
     {
       id: RULE,
