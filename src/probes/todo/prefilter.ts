@@ -1,6 +1,6 @@
 /**
  * The todo scan's WebAssembly pre-filter (prefilter.wat): finds the first tag in a file's bytes,
- * ignoring ASCII case, 16 bytes per step, without making a string of the file. On a large tree
+ * ignoring ASCII case, 16 bytes per step (the Teddy algorithm), without making a string of the file. On a large tree
  * nearly every file holds no tag, and the latin1 string the JavaScript pre-filter needs was the
  * largest cost of scanning such a file after the system calls that read it.
  *
@@ -20,13 +20,15 @@ export const PREFILTER_IN_WORDS = -2;
 /** This module and its compiled WebAssembly: part of what the scan cache is keyed by. */
 export const PREFILTER_FILES: readonly string[] = [import.meta.url, new URL('./prefilter.wasm', import.meta.url).href];
 
-/** Where the file's bytes start in the module's memory (tags before). */
-const DATA = 2048;
+/** Where the file's bytes start in the module's memory (tags and tables before). */
+const DATA = 4096;
+/** The six 16-byte candidate tables (see prefilter.wat). */
+const TABLES = 2048;
 /** Bytes of the tag table per tag (see prefilter.wat). */
 const STRIDE = 128;
 const MAX_TAGS = 16;
 const MAX_TAG_BYTES = 32;
-/** The SIMD loop reads up to 17 bytes past a file's end. */
+/** The SIMD loop reads up to 18 bytes past a file's end. */
 const SLACK = 64;
 const PAGE = 65_536;
 
@@ -91,7 +93,27 @@ export function loadPrefilter(tags: readonly string[]): Prefilter | undefined {
   }
   const memory = exports.memory;
   const table = new Uint8Array(memory.buffer, 0, DATA);
+  /** Sets a tag's bit in the tables of its byte t (0, 1, 2) for byte b, both cases of a letter. */
+  const mark = (t: number, bit: number, b: number) => {
+    const at = TABLES + t * 32;
+    table[at + (b & 15)]! |= bit;
+    table[at + 16 + (b >> 4)]! |= bit;
+    if (isLetter(b)) table[at + 16 + ((b ^ 0x20) >> 4)]! |= bit;
+  };
   encoded.forEach((bytes, k) => {
+    // Eight bits for up to sixteen tags: two tags sharing one only make more candidates.
+    const bit = 1 << (k & 7);
+    for (let t = 0; t < 3; t++) {
+      if (t < bytes.length) {
+        mark(t, bit, bytes[t]!);
+      } else {
+        // A tag shorter than three bytes: any byte may follow it.
+        for (let h = 0; h < 16; h++) {
+          table[TABLES + t * 32 + h]! |= bit;
+          table[TABLES + t * 32 + 16 + h]! |= bit;
+        }
+      }
+    }
     const base = k * STRIDE;
     table[base] = bytes.length;
     bytes.forEach((b, j) => {
@@ -99,11 +121,6 @@ export function loadPrefilter(tags: readonly string[]): Prefilter | undefined {
       table[base + 33 + j] = isLetter(b) ? 0x20 : 0;
     });
     table[base + STRIDE - 1] = isWordByte(bytes.at(-1)!) ? 1 : 0;
-    if (bytes.length === 1) {
-      // One-byte tags: the second byte of the pair test must always match.
-      table[base + 2] = 0xff;
-      table[base + 34] = 0xff;
-    }
   });
   const n = encoded.length;
   let view = Buffer.from(memory.buffer, DATA, memory.buffer.byteLength - DATA - SLACK);

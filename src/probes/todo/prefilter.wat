@@ -9,13 +9,27 @@
 ;; matching folds no non-ASCII character onto an ASCII one; `\b` is between [A-Za-z0-9_] and the
 ;; rest. A property test checks the answers against those expressions (prefilter.test.ts).
 ;;
+;; Candidates are found as the Teddy algorithm (Hyperscan, Rust's aho-corasick) finds them: each
+;; tag owns a bit (tags 8 apart share one), and six 16-entry tables, indexed by the low and the
+;; high half of a byte, say which tags' first, second and third byte have that half. A position
+;; where some tag's bit survives the AND of all six lookups is where that tag's first three bytes
+;; may start (a tag shorter than three bytes has its bit set throughout the tables it has no byte
+;; for). The two cases of a letter differ only in the high half (0x20), so the high-half tables
+;; list both: no folding step. The cost per 16 bytes is the same for 1 tag or 16, and three bytes
+;; make candidates rare ("to" is everywhere in code, "tod" is not); each is then checked byte by
+;; byte. Three bytes instead of two made the filter 1.4× faster on the bench tree, and this
+;; layout 3.5× faster than a compare per tag.
+;;
 ;; Memory layout:
 ;;   [0, 2048)     tags: tag k (k < 16) at 128*k: its length (1 byte), its up to 32 bytes with
 ;;                 ASCII letters in lower case at 128*k+1, and at 128*k+33 a mask per byte, 0x20
 ;;                 for a letter (so that `byte | mask` folds upper onto lower case) and 0 otherwise;
 ;;                 at 128*k+127, 1 when its last byte is a word character (then a word boundary
 ;;                 must follow it).
-;;   [2048, ...)   the file's bytes, followed by at least 32 bytes of slack that loads may touch.
+;;   [2048, 2144)  the six tables: first byte by low half, by high half; second byte, likewise;
+;;                 third byte, likewise.
+;;   [4096, ...)   the file's bytes, followed by at least 32 bytes of slack that loads may touch
+;;                 (18 past the end at most).
 (module
   (memory (export "memory") 2)
 
@@ -75,39 +89,44 @@
         (br $next)))
     (local.get $found))
 
-  ;; The offset (from start) of the first whole-word occurrence of any of the first n tags in
+;; The offset (from start) of the first whole-word occurrence of any of the first n tags in
   ;; [start, end); else -2 when one occurs inside a word; else -1.
   (func (export "first") (param $n i32) (param $start i32) (param $end i32) (result i32)
     (local $p i32) (local $b0 v128) (local $b1 v128) (local $hit v128)
-    (local $k i32) (local $base i32) (local $bits i32) (local $i i32)
-    (local $raw i32) (local $what i32)
+    (local $lo0 v128) (local $hi0 v128) (local $lo1 v128) (local $hi1 v128) (local $low v128)
+    (local $lo2 v128) (local $hi2 v128) (local $b2 v128)
+    (local $bits i32) (local $i i32) (local $raw i32) (local $what i32)
+    (local.set $lo0 (v128.load (i32.const 2048)))
+    (local.set $hi0 (v128.load (i32.const 2064)))
+    (local.set $lo1 (v128.load (i32.const 2080)))
+    (local.set $hi1 (v128.load (i32.const 2096)))
+    (local.set $lo2 (v128.load (i32.const 2112)))
+    (local.set $hi2 (v128.load (i32.const 2128)))
+    (local.set $low (i8x16.splat (i32.const 0x0f)))
     (local.set $p (local.get $start))
     (block $done
       (loop $block
         (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
         (local.set $b0 (v128.load (local.get $p)))
         (local.set $b1 (v128.load offset=1 (local.get $p)))
-        (local.set $hit (v128.const i64x2 0 0))
-        (local.set $k (i32.const 0))
-        ;; A candidate: a tag's first two bytes, either case, at the same position.
-        (block $tags
-          (loop $tag
-            (br_if $tags (i32.ge_u (local.get $k) (local.get $n)))
-            (local.set $base (i32.shl (local.get $k) (i32.const 7)))
-            (local.set $hit
-              (v128.or (local.get $hit)
-                (v128.and
-                  (i8x16.eq
-                    (v128.or (local.get $b0) (i8x16.splat (i32.load8_u offset=33 (local.get $base))))
-                    (i8x16.splat (i32.load8_u offset=1 (local.get $base))))
-                  (i8x16.eq
-                    (v128.or (local.get $b1) (i8x16.splat (i32.load8_u offset=34 (local.get $base))))
-                    (i8x16.splat (i32.load8_u offset=2 (local.get $base)))))))
-            (local.set $k (i32.add (local.get $k) (i32.const 1)))
-            (br $tag)))
+        (local.set $b2 (v128.load offset=2 (local.get $p)))
+        ;; Tags whose first byte is at each position, followed by their second and third.
+        (local.set $hit
+          (v128.and
+            (v128.and
+              (i8x16.swizzle (local.get $lo0) (v128.and (local.get $b0) (local.get $low)))
+              (i8x16.swizzle (local.get $hi0) (i8x16.shr_u (local.get $b0) (i32.const 4))))
+            (v128.and
+              (v128.and
+                (i8x16.swizzle (local.get $lo1) (v128.and (local.get $b1) (local.get $low)))
+                (i8x16.swizzle (local.get $hi1) (i8x16.shr_u (local.get $b1) (i32.const 4))))
+              (v128.and
+                (i8x16.swizzle (local.get $lo2) (v128.and (local.get $b2) (local.get $low)))
+                (i8x16.swizzle (local.get $hi2) (i8x16.shr_u (local.get $b2) (i32.const 4)))))))
         (if (v128.any_true (local.get $hit))
           (then
-            (local.set $bits (i8x16.bitmask (local.get $hit)))
+            (local.set $bits
+              (i32.xor (i8x16.bitmask (i8x16.eq (local.get $hit) (v128.const i64x2 0 0))) (i32.const 0xffff)))
             (block $checked
               (loop $candidate
                 (br_if $checked (i32.eqz (local.get $bits)))
