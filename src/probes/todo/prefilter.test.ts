@@ -6,6 +6,7 @@ import { ROOT } from '../../../test/support/cli.js';
 // The compiled module only exists beside the compiled code (npm run build, which the test setup
 // runs): this test loads that code, the one the CLI runs.
 const { loadPrefilter } = (await import(join(ROOT, 'dist', 'probes', 'todo', 'prefilter.js'))) as typeof import('./prefilter.js');
+const { scanFileUnchecked } = (await import(join(ROOT, 'dist', 'probes', 'todo', 'scanner.js'))) as typeof import('./scanner.js');
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
@@ -93,10 +94,45 @@ describe('the WebAssembly pre-filter', () => {
     }
   });
 
+  it('finds every whole-word tag in turn, judging word boundaries on the bytes before', () => {
+    const filter = loadPrefilter(['TODO', 'BUG'])!;
+    const bytes = Buffer.from('x TODO xbug bug_ Bug todo', 'latin1');
+    filter.area(bytes.length).set(bytes);
+    const all: number[] = [];
+    for (let at = filter.first(bytes.length); at >= 0; at = filter.next(at + 1, bytes.length)) all.push(at);
+    expect(all).toEqual([2, 17, 21]);
+    // From inside a word: `ug` after `b` is no tag, nor is `bug` preceded by `x`.
+    expect(filter.next(8, bytes.length)).toBe(17);
+    expect(filter.next(9, bytes.length)).toBe(17);
+  });
+
+  it('gives the scanner the markers it finds without it, in every language', () => {
+    const TAGS = { tags: ['TODO', 'FIXME', 'HACK', 'XXX', 'BUG'] };
+    const filter = loadPrefilter(TAGS.tags)!;
+    const piece = fc.oneof(
+      { arbitrary: fc.constantFrom('TODO', 'todo:', 'FIXME(bob):', '@todo', 'xxx', 'Bug', 'debug', 'HACK -', 'todos'), weight: 4 },
+      { arbitrary: fc.constantFrom('//', '/*', '*/', '#', '--', '<!--', '-->', '"', "'", '`', '\\n', '\n', '\r\n', ' ', ':', 'é', '\\'), weight: 6 },
+      { arbitrary: fc.string({ maxLength: 6 }), weight: 1 },
+    );
+    const paths = ['a.js', 'a.ts', 'a.py', 'a.c', 'a.rb', 'a.sh', 'a.html', 'a.sql', 'a.yaml', 'a.go', 'tool', 'LICENSE'];
+    fc.assert(
+      fc.property(fc.constantFrom(...paths), fc.boolean(), fc.array(piece, { maxLength: 60 }), (path, bom, pieces) => {
+        const text = (path === 'tool' ? '#!/bin/sh\n' : '') + pieces.join('');
+        const bytes = Buffer.concat([bom ? Buffer.from([0xef, 0xbb, 0xbf]) : Buffer.alloc(0), Buffer.from(text, 'utf8')]);
+        filter.area(bytes.length).set(bytes);
+        const found = { first: filter.first(bytes.length), next: (from: number) => filter.next(from, bytes.length) };
+        expect(scanFileUnchecked(path, bytes, TAGS, undefined, found)).toEqual(scanFileUnchecked(path, bytes, TAGS));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('declines tags it cannot take, so the JavaScript pre-filter is used', () => {
     expect(loadPrefilter([])).toBeUndefined();
     expect(loadPrefilter(Array.from({ length: 17 }, (_, i) => `T${i}`))).toBeUndefined();
     expect(loadPrefilter(['A'.repeat(33)])).toBeUndefined();
     expect(loadPrefilter(['TÖDÖ'])).toBeUndefined();
+    // The expression wants no word boundary before a tag that starts with punctuation.
+    expect(loadPrefilter(['TODO', '!!!'])).toBeUndefined();
   });
 });

@@ -40,11 +40,16 @@ export interface Prefilter {
    * inside words (`debug`); else -1. See {@link PREFILTER_NONE} and {@link PREFILTER_IN_WORDS}.
    */
   first(length: number): number;
+  /**
+   * Offset of the first tag as a whole word in area()[from, length), word boundaries judged on
+   * the bytes before `from` too; negative when there is none.
+   */
+  next(from: number, length: number): number;
 }
 
 interface Exports {
   memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
-  first(n: number, start: number, end: number): number;
+  first(n: number, origin: number, start: number, end: number): number;
 }
 
 /** The part of the WebAssembly API used here (the project's TypeScript libraries have no DOM). */
@@ -70,16 +75,19 @@ function compiledModule(): object | null {
   return compiled;
 }
 
+const isLetter = (b: number) => (b >= 65 && b <= 90) || (b >= 97 && b <= 122);
+const isWordByte = (b: number) => isLetter(b) || (b >= 48 && b <= 57) || b === 95;
+
 /** The tags as the module takes them, or undefined when it cannot take them. */
 function encodeTags(tags: readonly string[]): Buffer[] | undefined {
   const encoded = [...new Set(tags.map((tag) => tag.trim()).filter((tag) => tag.length > 0))].map((tag) => Buffer.from(tag, 'utf8'));
   if (encoded.length === 0 || encoded.length > MAX_TAGS) return undefined;
   if (encoded.some((bytes) => bytes.length > MAX_TAG_BYTES || bytes.some((b) => b >= 0x80))) return undefined;
+  // The module wants a word boundary before every tag; the scanner's expression does only before a
+  // tag that starts with a word character (configured tags all do; `!!!` would not).
+  if (encoded.some((bytes) => !isWordByte(bytes[0]!))) return undefined;
   return encoded;
 }
-
-const isLetter = (b: number) => (b >= 65 && b <= 90) || (b >= 97 && b <= 122);
-const isWordByte = (b: number) => isLetter(b) || (b >= 48 && b <= 57) || b === 95;
 
 export function loadPrefilter(tags: readonly string[]): Prefilter | undefined {
   const module = compiledModule();
@@ -135,7 +143,10 @@ export function loadPrefilter(tags: readonly string[]): Prefilter | undefined {
       return view;
     },
     first(length) {
-      return exports.first(n, DATA, DATA + length);
+      return exports.first(n, DATA, DATA, DATA + length);
+    },
+    next(from, length) {
+      return exports.first(n, DATA, DATA + from, DATA + length);
     },
   };
 }

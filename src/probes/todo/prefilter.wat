@@ -5,7 +5,9 @@
 ;;
 ;; `first` answers the offset of the first whole-word occurrence, as `/\b(?:TODO|FIXME|…)\b/i`
 ;; over a latin1 view finds it; else -2 when a tag occurs only inside words (`debug`), as
-;; `/TODO|FIXME|…/i` finds it; else -1. Tags are ASCII words, and JavaScript's case-insensitive
+;; `/TODO|FIXME|…/i` finds it; else -1.
+;; Asked again from a later offset, it finds the next one there, so the scanner never runs that
+;; expression over a file's bytes. Tags are ASCII words, and JavaScript's case-insensitive
 ;; matching folds no non-ASCII character onto an ASCII one; `\b` is between [A-Za-z0-9_] and the
 ;; rest. A property test checks the answers against those expressions (prefilter.test.ts).
 ;;
@@ -63,7 +65,7 @@
 
   ;; What occurs at q: 2 when one of the first n tags does as a whole word, 1 when one does only
   ;; inside a word, 0 when none does.
-  (func $any (param $n i32) (param $q i32) (param $start i32) (param $end i32) (result i32)
+  (func $any (param $n i32) (param $q i32) (param $origin i32) (param $end i32) (result i32)
     (local $k i32) (local $found i32) (local $base i32) (local $after i32)
     (block $done
       (loop $next
@@ -74,9 +76,9 @@
             (local.set $base (i32.shl (local.get $k) (i32.const 7)))
             (local.set $after (i32.add (local.get $q) (i32.load8_u (local.get $base))))
             (if (i32.and
-                  ;; a boundary before: the start, or no word character
+                  ;; a boundary before: the origin, or no word character
                   (i32.or
-                    (i32.eq (local.get $q) (local.get $start))
+                    (i32.eq (local.get $q) (local.get $origin))
                     (i32.eqz (call $word (i32.load8_u (i32.sub (local.get $q) (i32.const 1))))))
                   ;; a boundary after, when the tag ends with a word character
                   (i32.or
@@ -89,9 +91,11 @@
         (br $next)))
     (local.get $found))
 
-;; The offset (from start) of the first whole-word occurrence of any of the first n tags in
-  ;; [start, end); else -2 when one occurs inside a word; else -1.
-  (func (export "first") (param $n i32) (param $start i32) (param $end i32) (result i32)
+  ;; The offset (from origin) of the first whole-word occurrence of any of the first n tags in
+  ;; [start, end); else -2 when one occurs inside a word; else -1. The file begins at origin
+  ;; (origin <= start): a word boundary is judged by the bytes before start, as a regular
+  ;; expression's lastIndex would be.
+  (func (export "first") (param $n i32) (param $origin i32) (param $start i32) (param $end i32) (result i32)
     (local $p i32) (local $b0 v128) (local $b1 v128) (local $hit v128)
     (local $lo0 v128) (local $hi0 v128) (local $lo1 v128) (local $hi1 v128) (local $low v128)
     (local $lo2 v128) (local $hi2 v128) (local $b2 v128)
@@ -132,9 +136,9 @@
                 (br_if $checked (i32.eqz (local.get $bits)))
                 (local.set $i (i32.add (local.get $p) (i32.ctz (local.get $bits))))
                 (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
-                (local.set $what (call $any (local.get $n) (local.get $i) (local.get $start) (local.get $end)))
+                (local.set $what (call $any (local.get $n) (local.get $i) (local.get $origin) (local.get $end)))
                 (if (i32.eq (local.get $what) (i32.const 2))
-                  (then (return (i32.sub (local.get $i) (local.get $start)))))
+                  (then (return (i32.sub (local.get $i) (local.get $origin)))))
                 (local.set $raw (i32.or (local.get $raw) (local.get $what)))
                 ;; clear the lowest set bit
                 (local.set $bits (i32.and (local.get $bits) (i32.sub (local.get $bits) (i32.const 1))))

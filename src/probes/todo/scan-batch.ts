@@ -9,7 +9,7 @@ import type { ProbeError } from '../../core/model.js';
 import { hasExtension, languageFor } from './languages.js';
 import { loadPrefilter, type Prefilter } from './prefilter.js';
 import type { Outcome } from './scan-cache.js';
-import { scanFile, type Marker } from './scanner.js';
+import { scanFile, type Marker, type TagFinder } from './scanner.js';
 
 /** This module's own file: how files are read is part of what the scan cache is keyed by. */
 export const SCAN_BATCH_MODULE = import.meta.url;
@@ -166,7 +166,8 @@ export function scanBatch(root: string, batch: Batch, options: BatchOptions): Ba
         continue;
       }
       result.bytes += content.length;
-      const outcome = scanFile(path, content, scanOptions, language, filter?.first(content.length));
+      const found: TagFinder | undefined = filter && { first: filter.first(content.length), next: (from) => filter.next(from, content.length) };
+      const outcome = scanFile(path, content, scanOptions, language, found);
       if (outcome.kind === 'skipped') {
         skip(outcome.reason);
         if (stamped) result.fresh.push([i, outcome.reason]);

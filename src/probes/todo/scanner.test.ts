@@ -636,6 +636,6 @@ describe("scanFile with the pre-filter's answer", () => {
   it.each(cases)('%s: the hint gives the answer of a full scan', (path, content, hint) => {
     const bytes = typeof content === 'string' ? Buffer.from(content) : content;
     // A UTF-16 file is not pre-filtered (its bytes are not latin1 text): the hint is ignored.
-    expect(scanFile(path, bytes, TAGS, undefined, hint)).toEqual(scanFile(path, bytes, TAGS));
+    expect(scanFile(path, bytes, TAGS, undefined, { first: hint, next: () => -1 })).toEqual(scanFile(path, bytes, TAGS));
   });
 });

@@ -69,6 +69,8 @@ interface TagMatcher {
   longest: number;
   /** Global, case-insensitive, whole-word; for the latin1 view of UTF-8 bytes. */
   bytes: RegExp;
+  /** The same, sticky: which tag is at a position a pre-filter found. */
+  bytesAt: RegExp;
   /** The same for decoded text. */
   text: RegExp;
   /** Lower-cased spelling (decoded and latin1) to the configured spelling. */
@@ -130,6 +132,7 @@ function matcherForKey(tags: readonly string[]): TagMatcher | null {
       quick: new RegExp(asBytes.map(escapeRegExp).join('|'), 'gi'),
       longest: Math.max(...asBytes.map((t) => t.length)),
       bytes: new RegExp(wordAlternation(asBytes), 'gi'),
+      bytesAt: new RegExp(wordAlternation(asBytes), 'iy'),
       text: new RegExp(wordAlternation(spelled), 'gi'),
       canonical,
     };
@@ -530,6 +533,32 @@ function candidates(re: RegExp, text: string, from = 0): { positions: number[]; 
 }
 
 /**
+ * {@link candidates} over a UTF-8 file's latin1 text (`offset`: its BOM's bytes), with the tags'
+ * places from a pre-filter: the sticky expression only says which tag is at each.
+ */
+function candidatesFound(matcher: TagMatcher, text: string, finder: TagFinder, offset: number): { positions: number[]; lengths: number[] } {
+  const positions: number[] = [];
+  const lengths: number[] = [];
+  const re = matcher.bytesAt;
+  for (let at = finder.first; at >= 0; ) {
+    const p = at - offset;
+    re.lastIndex = p;
+    const m = re.exec(text);
+    // The pre-filter answers as the expression does (prefilter.test.ts); should they ever differ,
+    // the expression decides (and a scan never loops).
+    if (m === null || p < 0) return candidates(matcher.bytes, text);
+    if (plausible(text, p, m[0])) {
+      positions.push(p);
+      lengths.push(m[0].length);
+    }
+    const after = at + m[0].length;
+    at = finder.next(after);
+    if (at >= 0 && at < after) return candidates(matcher.bytes, text);
+  }
+  return { positions, lengths };
+}
+
+/**
  * A cheap necessary condition of `evaluate`, checked before any lexing: a tag not written in
  * capitals is a marker only in an explicit form (`@todo`, `todo:`, `todo -`, `todo(owner)`). Prose
  * such as "fix the bug" then costs no lexing at all, which matters on large trees.
@@ -598,16 +627,24 @@ function refineLanguage(path: string, language: Language, text: string): Languag
 }
 
 /**
- * Scans one file's bytes. Never throws on any input. `language` may be passed when the caller
- * already looked it up by name (a hot path over tens of thousands of files).
+ * Where a pre-filter (the WebAssembly one, prefilter.ts) found tags as whole words in the bytes
+ * being scanned, ignoring case; the scanner's regular expressions then never run over them.
  */
+export interface TagFinder {
+  /** Offset of the first; -2 when tags occur only inside words (`debug`); -1 when not at all. */
+  readonly first: number;
+  /** Offset of the first at or after byte offset `from`; negative when there is none. */
+  next(from: number): number;
+}
+
 /**
- * `firstTag`: where the WebAssembly pre-filter (prefilter.ts) found the first tag in `bytes`, -1
- * for none; without it the JavaScript pre-filter decides.
+ * Scans one file's bytes. Never throws on any input. `language` may be passed when the caller
+ * already looked it up by name (a hot path over tens of thousands of files). Without `found` the
+ * JavaScript pre-filter decides which files need a closer look.
  */
-export function scanFile(path: string, bytes: Uint8Array, options: ScanOptions, language?: Language, firstTag?: number): ScanResult {
+export function scanFile(path: string, bytes: Uint8Array, options: ScanOptions, language?: Language, found?: TagFinder): ScanResult {
   try {
-    return scanFileUnchecked(path, bytes, options, language, firstTag);
+    return scanFileUnchecked(path, bytes, options, language, found);
   } catch (error) {
     // A bug must not fail a whole scan of thousands of files, nor hide: the file is reported.
     return { kind: 'failed', message: error instanceof Error ? error.message : String(error) };
@@ -622,23 +659,26 @@ function languageForHead(head: string): Language | undefined {
 }
 
 /** {@link scanFile} without its safety net (tests use it so that bugs surface). */
-export function scanFileUnchecked(path: string, bytes: Uint8Array, options: ScanOptions, known?: Language, firstTag?: number): ScanResult {
+export function scanFileUnchecked(path: string, bytes: Uint8Array, options: ScanOptions, known?: Language, found?: TagFinder): ScanResult {
   const b0 = bytes[0];
   const b1 = bytes[1];
   const utf16 = b0 === 0xff && b1 === 0xfe ? 'utf-16le' : b0 === 0xfe && b1 === 0xff ? 'utf-16be' : null;
+  /** Bytes of a UTF-8 byte order mark, left out of the text. */
+  const offset = utf16 === null && b0 === 0xef && b1 === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   let language = known ?? languageFor(path);
   if (utf16 === null && bytes.subarray(0, BINARY_WINDOW).indexOf(0) >= 0) return { kind: 'skipped', reason: 'binary' };
-  if (utf16 === null && firstTag !== undefined && firstTag < 0) {
+  // The pre-filter reads bytes as they are: a UTF-16 file is left to the expressions.
+  const finder = utf16 === null ? found : undefined;
+  if (finder !== undefined && finder.first < 0) {
     // No tag as a word anywhere (-1: none at all; -2: only inside words, `debug`): no marker, and
     // the answer needs no string of the file, only its head (language, generated or not).
-    const offset = b0 === 0xef && b1 === 0xbb && bytes[2] === 0xbf ? 3 : 0;
     const headOf = (length: number) => Buffer.from(bytes.buffer, bytes.byteOffset + offset, Math.min(length, bytes.byteLength - offset)).toString('latin1');
     if (language === undefined) {
       language = languageForHead(headOf(HEAD_BYTES));
       if (language === undefined) return { kind: 'skipped', reason: 'unsupported-language' };
     }
     // As the full scan does once its quick test passes: a generated file is skipped as such.
-    if (firstTag === -2 && isGenerated(headOf(GENERATED_HEAD + 1))) return { kind: 'skipped', reason: 'generated' };
+    if (finder.first === -2 && isGenerated(headOf(GENERATED_HEAD + 1))) return { kind: 'skipped', reason: 'generated' };
     return { kind: 'scanned', language: language.id, markers: [] };
   }
   let src: Source;
@@ -646,7 +686,6 @@ export function scanFileUnchecked(path: string, bytes: Uint8Array, options: Scan
     const text = new TextDecoder(utf16, { fatal: false, ignoreBOM: true }).decode(bytes.subarray(2));
     src = stringSource(text);
   } else {
-    const offset = b0 === 0xef && b1 === 0xbb && bytes[2] === 0xbf ? 3 : 0;
     const view = Buffer.from(bytes.buffer, bytes.byteOffset + offset, bytes.byteLength - offset);
     const text = view.toString('latin1');
     src = utf8Source(text, view);
@@ -658,7 +697,7 @@ export function scanFileUnchecked(path: string, bytes: Uint8Array, options: Scan
   const matcher = matcherFor(options.tags);
   if (matcher === null) return { kind: 'scanned', language: language.id, markers: [] };
   let from = 0;
-  if (utf16 === null) {
+  if (utf16 === null && finder === undefined) {
     matcher.quick.lastIndex = 0;
     // Most files have no tag at all: they are done here, before any other look at their text.
     if (!matcher.quick.test(src.text)) return { kind: 'scanned', language: language.id, markers: [] };
@@ -666,8 +705,11 @@ export function scanFileUnchecked(path: string, bytes: Uint8Array, options: Scan
     from = Math.max(0, matcher.quick.lastIndex - matcher.longest);
   }
   if (isGenerated(src.text)) return { kind: 'skipped', reason: 'generated' };
-  const found = candidates(utf16 === null ? matcher.bytes : matcher.text, src.text, from);
-  if (found.positions.length === 0) return { kind: 'scanned', language: language.id, markers: [] };
+  const tags =
+    finder !== undefined
+      ? candidatesFound(matcher, src.text, finder, offset)
+      : candidates(utf16 === null ? matcher.bytes : matcher.text, src.text, from);
+  if (tags.positions.length === 0) return { kind: 'scanned', language: language.id, markers: [] };
   language = refineLanguage(path, language, src.text);
-  return { kind: 'scanned', language: language.id, markers: scanSource(src, language, found, matcher) };
+  return { kind: 'scanned', language: language.id, markers: scanSource(src, language, tags, matcher) };
 }
