@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EDITOR_MODES, LANGUAGES, getLanguage, languageFor, languageForModeline, languageForShebang, languageMayApply } from './languages.js';
 
@@ -149,6 +150,33 @@ describe('languageFor', () => {
 
   it('does not match a name prefix alone (`Dockerfile.` needs a suffix)', () => {
     expect(idOf('Dockerfile.')).toBeUndefined();
+  });
+
+  it('picks the longest known extension, whatever the case and the dots around it', () => {
+    /** The rule as written: every dotted suffix of the lower-cased name, longest first. */
+    const reference = (path: string): string | undefined => {
+      const base = path.slice(path.lastIndexOf('/') + 1);
+      const byName = LANGUAGES.find((l) => l.internal !== true && (l.fileNames ?? []).includes(base));
+      if (byName) return byName.id;
+      const prefixed = LANGUAGES.find((l) => l.internal !== true && (l.fileNamePrefixes ?? []).some((p) => base.startsWith(p) && base.length > p.length));
+      if (prefixed) return prefixed.id;
+      const lower = base.toLowerCase();
+      const dots = [...lower.matchAll(/\./g)].map((m) => m.index).filter((i) => i > 0 || lower.indexOf('.', 1) < 0);
+      for (const dot of dots) {
+        const language = LANGUAGES.find((l) => l.internal !== true && (l.extensions ?? []).includes(lower.slice(dot + 1)));
+        if (language) return language.id;
+      }
+      return undefined;
+    };
+    const extensions = LANGUAGES.flatMap((l) => l.extensions ?? []);
+    const part = fc.oneof(fc.constantFrom(...extensions, 'x', 'min', 'blade', 'inc', 'd', 'BLADE', 'PHP', 'Js', ''), fc.stringMatching(/^[a-z]{0,3}$/));
+    fc.assert(
+      fc.property(fc.constantFrom('', 'src/', 'a.b/'), fc.constantFrom('', '.', 'name', 'x.'), fc.array(part, { maxLength: 4 }), (dir, head, parts) => {
+        const path = dir + head + parts.map((p) => `.${p}`).join('');
+        expect(idOf(path), path).toBe(reference(path));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
 
