@@ -61,28 +61,44 @@ export function readGitIndex(file: string): IndexEntry[] | null {
 }
 
 export function parseGitIndex(bytes: Buffer): IndexEntry[] | null {
-  if (bytes.length < 12 + HASH_BYTES || bytes.readUInt32BE(0) !== SIGNATURE) return null;
+  const entries: IndexEntry[] = [];
+  const chunks = parseGitIndexChunks(bytes);
+  for (;;) {
+    const next = chunks.next();
+    if (next.done) return next.value ? entries : null;
+    for (const entry of next.value) entries.push(entry);
+  }
+}
+
+/**
+ * The entries of an index, in chunks of up to `size`, so that a caller can start on the first
+ * while the rest is read. Returns true once all were read; false when the index cannot be read
+ * or uses a feature this reader leaves to git, possibly after some chunks (extensions come last):
+ * then what was yielded is not the whole list, and the caller must ask git.
+ */
+export function* parseGitIndexChunks(bytes: Buffer, size = 4096): Generator<IndexEntry[], boolean, undefined> {
+  if (bytes.length < 12 + HASH_BYTES || bytes.readUInt32BE(0) !== SIGNATURE) return false;
   const version = bytes.readUInt32BE(4);
-  if (version < 2 || version > 4) return null;
+  if (version < 2 || version > 4) return false;
   const count = bytes.readUInt32BE(8);
   const end = bytes.length - HASH_BYTES; // the file ends with a checksum
   // Paths are found in a latin1 view of the whole file (one char per byte): string searches and
   // slices are several times cheaper than a Buffer call per entry, and most paths are ASCII.
   const text = bytes.toString('latin1');
-  const entries: IndexEntry[] = [];
+  let entries: IndexEntry[] = [];
   let offset = 12;
   let previous = '';
   for (let i = 0; i < count; i++) {
     const start = offset;
-    if (offset + FIXED_BYTES > end) return null;
+    if (offset + FIXED_BYTES > end) return false;
     const mode = bytes.readUInt32BE(offset + 24);
-    const size = bytes.readUInt32BE(offset + 36);
+    const fileSize = bytes.readUInt32BE(offset + 36);
     const blob = bytes.toString('hex', offset + 40, offset + 40 + HASH_BYTES);
     const flags = bytes.readUInt16BE(offset + 40 + HASH_BYTES);
     offset += FIXED_BYTES;
     let skipWorktree = false;
     if (flags & 0x4000) {
-      if (version < 3 || offset + 2 > end) return null;
+      if (version < 3 || offset + 2 > end) return false;
       const extended = bytes.readUInt16BE(offset);
       skipWorktree = (extended & 0x4000) !== 0;
       offset += 2;
@@ -92,29 +108,32 @@ export function parseGitIndex(bytes: Buffer): IndexEntry[] | null {
     if (version === 4) {
       // Prefix compression: drop N bytes from the end of the previous path, then append.
       let c = bytes[offset++];
-      if (c === undefined) return null;
+      if (c === undefined) return false;
       let strip = c & 0x7f;
       while (c & 0x80) {
         c = bytes[offset++];
-        if (c === undefined) return null;
+        if (c === undefined) return false;
         strip = ((strip + 1) << 7) | (c & 0x7f);
       }
       const nul = text.indexOf('\0', offset);
-      if (nul < 0 || nul >= end || strip > previous.length) return null;
+      if (nul < 0 || nul >= end || strip > previous.length) return false;
       raw = previous.slice(0, previous.length - strip) + text.slice(offset, nul);
       offset = nul + 1;
     } else {
       const nul = text.indexOf('\0', offset);
-      if (nul < 0 || nul >= end) return null;
+      if (nul < 0 || nul >= end) return false;
       raw = text.slice(offset, nul);
       // Entries are padded with 1–8 NULs to a multiple of eight bytes.
       offset = start + ((nul - start + 8) & ~7);
     }
     previous = raw;
+    // A split index leaves the names of entries that replace shared ones empty; no other index
+    // has an empty path.
+    if (raw.length === 0) return false;
     // A sparse index stores whole directories as entries; leave those repositories to git.
-    if ((mode & 0o170000) === 0o040000) return null;
+    if ((mode & 0o170000) === 0o040000) return false;
     const stat: IndexStat = {
-      size,
+      size: fileSize,
       ctimeSec: bytes.readUInt32BE(start),
       ctimeNsec: bytes.readUInt32BE(start + 4),
       mtimeSec: bytes.readUInt32BE(start + 8),
@@ -122,14 +141,19 @@ export function parseGitIndex(bytes: Buffer): IndexEntry[] | null {
       ino: bytes.readUInt32BE(start + 20),
     };
     const path = NON_ASCII.test(raw) ? Buffer.from(raw, 'latin1').toString('utf8') : raw;
-    entries.push({ path, blob, mode, size, stage: (flags >> 12) & 3, skipWorktree, stat });
+    entries.push({ path, blob, mode, size: fileSize, stage: (flags >> 12) & 3, skipWorktree, stat });
+    if (entries.length === size) {
+      yield entries;
+      entries = [];
+    }
   }
   // Extensions: a split index ("link") keeps most entries in another file.
   while (offset + 8 <= end) {
     const signature = bytes.toString('latin1', offset, offset + 4);
     const length = bytes.readUInt32BE(offset + 4);
-    if (signature === 'link' || signature === 'sdir') return null;
+    if (signature === 'link' || signature === 'sdir') return false;
     offset += 8 + length;
   }
-  return entries;
+  if (entries.length > 0) yield entries;
+  return true;
 }

@@ -6,7 +6,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Revision } from '../core/model.js';
 import { CommandFailedError, CommandNotFoundError, exec } from './exec.js';
-import { readGitIndex, type IndexStat } from './git-index.js';
+import { parseGitIndexChunks, type IndexEntry, type IndexStat } from './git-index.js';
 
 export { CommandNotFoundError };
 
@@ -106,6 +106,23 @@ export async function gitListTracked(dir: string, signal?: AbortSignal): Promise
  * environment, the repository uses SHA-256, or the index uses a layout the reader leaves to git.
  */
 export function readTrackedFromIndex(root: string): GitFile[] | null {
+  const chunks = readTrackedChunksFromIndex(root);
+  if (chunks === null) return null;
+  const files: GitFile[] = [];
+  for (;;) {
+    const next = chunks.next();
+    if (next.done) return next.value ? files : null;
+    for (const file of next.value) files.push(file);
+  }
+}
+
+/**
+ * {@link readTrackedFromIndex} in chunks, so that a scan can start on the first files while the
+ * rest of a large index is read. null when the index cannot be read at all; the generator returns
+ * false when the index turns out, part way, to use a layout the reader leaves to git (a split or
+ * sparse index): then the chunks so far are not the whole list, and git must be asked.
+ */
+export function readTrackedChunksFromIndex(root: string): Generator<GitFile[], boolean, undefined> | null {
   if (process.env.GIT_DIR || process.env.GIT_INDEX_FILE || process.env.GIT_WORK_TREE) return null;
   const gitDir = join(root, '.git');
   try {
@@ -116,29 +133,37 @@ export function readTrackedFromIndex(root: string): GitFile[] | null {
   }
   // The index's own time, taken before reading it: a rewrite in between only makes it older.
   let indexSec: number;
+  let bytes: Buffer;
   try {
     indexSec = Math.floor(statSync(join(gitDir, 'index')).mtimeMs / 1000);
+    bytes = readFileSync(join(gitDir, 'index'));
   } catch {
     return null;
   }
-  const entries = readGitIndex(join(gitDir, 'index'));
-  if (entries === null) return null;
-  const files: GitFile[] = [];
+  return trackedFiles(parseGitIndexChunks(bytes), indexSec);
+}
+
+function* trackedFiles(entries: Generator<IndexEntry[], boolean, undefined>, indexSec: number): Generator<GitFile[], boolean, undefined> {
   let previous = '';
-  for (const entry of entries) {
-    // Exactly what gitListTracked lists: regular files, one entry per path during a merge.
-    if (entry.mode !== 0o100644 && entry.mode !== 0o100755) continue;
-    if ((entry.stage !== 0 && entry.stage !== 2) || entry.path === previous) continue;
-    const { stat } = entry;
-    // Git's "racy clean" rule, at whole seconds: a file written in the second the index was
-    // written (or later) may have changed again without its times showing it. Size 0 is how git
-    // marks such an entry for a re-check (and empty files cost nothing to read). A conflicted
-    // entry (stage 2) has no work-tree record at all.
-    const trusted = entry.stage === 0 && entry.size > 0 && Math.max(stat.mtimeSec, stat.ctimeSec) < indexSec && !entry.skipWorktree;
-    files.push(trusted ? { path: entry.path, blob: entry.blob, stamp: stat } : { path: entry.path, blob: entry.blob });
-    previous = entry.path;
+  for (;;) {
+    const next = entries.next();
+    if (next.done) return next.value;
+    const files: GitFile[] = [];
+    for (const entry of next.value) {
+      // Exactly what gitListTracked lists: regular files, one entry per path during a merge.
+      if (entry.mode !== 0o100644 && entry.mode !== 0o100755) continue;
+      if ((entry.stage !== 0 && entry.stage !== 2) || entry.path === previous) continue;
+      const { stat } = entry;
+      // Git's "racy clean" rule, at whole seconds: a file written in the second the index was
+      // written (or later) may have changed again without its times showing it. Size 0 is how git
+      // marks such an entry for a re-check (and empty files cost nothing to read). A conflicted
+      // entry (stage 2) has no work-tree record at all.
+      const trusted = entry.stage === 0 && entry.size > 0 && Math.max(stat.mtimeSec, stat.ctimeSec) < indexSec && !entry.skipWorktree;
+      files.push(trusted ? { path: entry.path, blob: entry.blob, stamp: stat } : { path: entry.path, blob: entry.blob });
+      previous = entry.path;
+    }
+    yield files;
   }
-  return files;
 }
 
 /** Untracked files that no ignore rule excludes: a laptop user's new file counts too. */

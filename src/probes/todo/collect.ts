@@ -2,9 +2,9 @@
  * Finds the files of a repository worth scanning and scans them, on worker threads when the tree
  * is large enough to pay for their start-up (about 30 ms each).
  *
- * Listing and scanning overlap: git lists tracked files in a few milliseconds but needs a walk of
- * the whole work tree for untracked ones, so the scan of tracked files starts while that walk is
- * still going.
+ * Listing and scanning overlap: at the top of a work tree git's index is read in chunks, and the
+ * workers get the first files while the rest is read; git needs a walk of the whole work tree for
+ * untracked files, so the scan of tracked files goes on while that walk does.
  */
 import { existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -14,7 +14,7 @@ import { Worker } from 'node:worker_threads';
 import picomatch from 'picomatch';
 import type { ProbeError } from '../../core/model.js';
 import type { ProgressFn } from '../../core/probe.js';
-import { CommandNotFoundError, gitListTracked, gitListUntracked, gitWorkTree, readTrackedFromIndex, type GitFile } from '../../util/git.js';
+import { CommandNotFoundError, gitListTracked, gitListUntracked, gitWorkTree, readTrackedChunksFromIndex, type GitFile } from '../../util/git.js';
 import { walkFiles } from '../../util/walk.js';
 import { DEFAULT_EXCLUDES, type TodoConfig } from './config.js';
 import { emptyBatch, mergeBatch, scanBatch, type Batch, type BatchAnswer, type BatchOptions, type BatchResult } from './scan-batch.js';
@@ -44,8 +44,18 @@ interface Options {
   cacheDir?: string;
 }
 
+/** Files taken from the queue, as sent to a thread, with what the cache made of them. */
+interface Prepared {
+  batch: Batch;
+  files: readonly GitFile[];
+  /** Position of the first file in the whole scan. */
+  start: number;
+  /** The cache entry of each file, -1 for none; undefined without a cache. */
+  entries: Int32Array | undefined;
+}
+
 /**
- * Turns paths into batches with what the scan cache knows of them, and answers back into results:
+ * Turns files into batches with what the scan cache knows of them, and answers back into results:
  * files the workers found unchanged get their cached outcome, fresh outcomes go into the cache.
  */
 class CacheBridge {
@@ -53,28 +63,29 @@ class CacheBridge {
 
   constructor(
     private readonly cache: ScanCache | undefined,
-    /** Tracked files; those with a stamp git's index vouches for can use the cache. */
-    private readonly tracked: ReadonlyMap<string, GitFile>,
     private readonly blobIds: boolean,
   ) {}
 
-  prepare({ paths, start }: { paths: string[]; start: number }): { batch: Batch; start: number; entries: Int32Array | undefined } {
-    if (!this.cache) return { batch: { paths }, start, entries: undefined };
-    const stamps = new Float64Array(paths.length * 6);
-    const verify = new Uint8Array(paths.length);
-    const entries = new Int32Array(paths.length);
-    for (let i = 0; i < paths.length; i++) {
-      const file = this.tracked.get(paths[i]!);
-      if (file?.stamp === undefined) continue;
+  prepare({ files, start }: { files: GitFile[]; start: number }): Prepared {
+    const paths = files.map((file) => file.path);
+    if (!this.cache) return { batch: { paths }, files, start, entries: undefined };
+    const stamps = new Float64Array(files.length * 6);
+    const verify = new Uint8Array(files.length);
+    const entries = new Int32Array(files.length);
+    for (let i = 0; i < files.length; i++) {
+      // Only a stamp git's index vouches for can make a cached answer hold.
+      const file = files[i]!;
+      entries[i] = -1;
+      if (file.stamp === undefined) continue;
       writeStamp(stamps, i * 6, file.stamp);
       const entry = this.cache.lookup(file.path, file.blob!, file.stamp);
       entries[i] = entry;
       if (entry >= 0) verify[i] = 1;
     }
-    return { batch: { paths, stamps, verify }, start, entries };
+    return { batch: { paths, stamps, verify }, files, start, entries };
   }
 
-  settle({ batch, start, entries }: ReturnType<CacheBridge['prepare']>, answer: BatchAnswer): BatchResult {
+  settle({ batch, files, start, entries }: Prepared, answer: BatchAnswer): BatchResult {
     const { hits, fresh, ...result } = answer;
     const cache = this.cache;
     if (!cache || !entries) return result;
@@ -89,17 +100,13 @@ class CacheBridge {
       } else if (typeof outcome === 'object') {
         result.scanned++;
         result.bytes += cache.sizeOf(entry);
-        const path = batch.paths[i]!;
-        result.found.push({ path, language: outcome.l, markers: outcome.m, ...(this.blobIds ? { blob: this.tracked.get(path)!.blob! } : {}) });
+        result.found.push({ path: files[i]!.path, language: outcome.l, markers: outcome.m, ...(this.blobIds ? { blob: files[i]!.blob! } : {}) });
       } else {
         result.skipped[outcome] = (result.skipped[outcome] ?? 0) + 1;
         if (outcome !== 'too-large') result.bytes += cache.sizeOf(entry);
       }
     }
-    for (const [i, outcome] of fresh) {
-      const path = batch.paths[i]!;
-      cache.record(start + i, path, this.tracked.get(path)!.blob!, batch.stamps!, i * 6, outcome);
-    }
+    for (const [i, outcome] of fresh) cache.record(start + i, files[i]!.path, files[i]!.blob!, batch.stamps!, i * 6, outcome);
     return result;
   }
 
@@ -108,18 +115,18 @@ class CacheBridge {
   }
 }
 
-/** Paths waiting to be scanned; producers push while consumers take batches. */
-class PathQueue {
-  private readonly paths: string[] = [];
+/** Files waiting to be scanned; producers push while consumers take batches. */
+class FileQueue {
+  private readonly files: GitFile[] = [];
   private head = 0;
   private closed = false;
   private waiters: Array<() => void> = [];
   total = 0;
 
-  push(paths: readonly string[]): void {
+  push(files: readonly GitFile[]): void {
     // One by one: spreading a large list into push() overflows the stack (~120k arguments).
-    for (const path of paths) this.paths.push(path);
-    this.total += paths.length;
+    for (const file of files) this.files.push(file);
+    this.total += files.length;
     this.wake();
   }
 
@@ -129,20 +136,20 @@ class PathQueue {
   }
 
   get pending(): number {
-    return this.paths.length - this.head;
+    return this.files.length - this.head;
   }
 
   /**
-   * The next batch and the position of its first path in the whole scan, waiting for more paths
+   * The next batch and the position of its first file in the whole scan, waiting for more files
    * if needed; null once closed and drained.
    */
-  async take(size: number): Promise<{ paths: string[]; start: number } | null> {
+  async take(size: number): Promise<{ files: GitFile[]; start: number } | null> {
     while (this.pending === 0 && !this.closed) await new Promise<void>((resolve) => this.waiters.push(resolve));
     if (this.pending === 0) return null;
     const start = this.head;
-    const paths = this.paths.slice(start, start + size);
-    this.head += paths.length;
-    return { paths, start };
+    const files = this.files.slice(start, start + size);
+    this.head += files.length;
+    return { files, start };
   }
 
   private wake(): void {
@@ -155,11 +162,11 @@ class PathQueue {
 export async function collectMarkers(root: string, config: TodoConfig, options: Options): Promise<Collected> {
   const excludes = [...(config.defaultExcludes ? DEFAULT_EXCLUDES : []), ...config.exclude];
   const isExcluded = excludes.length > 0 ? picomatch(excludes, { dot: true }) : () => false;
-  const queue = new PathQueue();
+  const queue = new FileQueue();
   let excluded = 0;
-  const enqueue = (paths: readonly string[]) => {
-    const kept = paths.filter((path) => !isExcluded(path));
-    excluded += paths.length - kept.length;
+  const enqueue = (files: readonly GitFile[]) => {
+    const kept = files.filter((file) => !isExcluded(file.path));
+    excluded += files.length - kept.length;
     queue.push(kept);
   };
 
@@ -176,7 +183,7 @@ export async function collectMarkers(root: string, config: TodoConfig, options: 
     return null;
   };
 
-  // Worker threads take 30-150 ms to start. At the top of a work tree the size of git's index
+  // Worker threads take 50-150 ms to start. At the top of a work tree the size of git's index
   // promises how large the tree is: a large one gets its workers before the index is even read.
   const indexFile = join(root, '.git', 'index');
   const promised = existsSync(indexFile) ? estimateTrackedFiles(indexFile) : 0;
@@ -186,10 +193,8 @@ export async function collectMarkers(root: string, config: TodoConfig, options: 
   try {
     // At the top of a work tree the index is read directly: no process to start, and the scan can
     // begin at once. Elsewhere git answers whether this is a work tree and what it tracks.
-    const fromIndex = readTrackedFromIndex(root);
-    const workTree =
-      fromIndex !== null ? Promise.resolve(true) : quiet(gitWorkTree(root, options.signal).then((tree) => tree !== null, whenGitMissing));
-    const trackedListing = quiet(fromIndex !== null ? Promise.resolve(fromIndex) : gitListTracked(root, options.signal));
+    const chunks = readTrackedChunksFromIndex(root);
+    const workTree = chunks !== null ? Promise.resolve(true) : quiet(gitWorkTree(root, options.signal).then((tree) => tree !== null, whenGitMissing));
     const source: 'git' | 'filesystem' = (await workTree) ? 'git' : 'filesystem';
     const batchOptions: BatchOptions = { tags: config.tags, maxFileSize: config.maxFileSize, blobIds: config.blame && source === 'git' };
     if (pool && source !== 'git') {
@@ -197,45 +202,81 @@ export async function collectMarkers(root: string, config: TodoConfig, options: 
       await pool.close();
       pool = undefined;
     }
+    let bridge = new CacheBridge(undefined, batchOptions.blobIds);
+    const useCache = config.cache && options.cacheDir !== undefined;
+    const loadCache = () => new CacheBridge(ScanCache.load(options.cacheDir!, root, cacheKey(batchOptions)), batchOptions.blobIds);
+    const scan = () => quiet(pool ? pool.scan(queue, bridge, options) : scanInProcess(root, queue, bridge, batchOptions, options));
+    let scanning: Promise<BatchResult>;
     let rest: Promise<void> = Promise.resolve();
-    let bridge = new CacheBridge(undefined, tracked, batchOptions.blobIds);
-    if (source === 'git') {
+    /** Whether git vouched for any file's record: without that the cache is neither used nor written. */
+    let stamped = false;
+    if (chunks !== null) {
       // Untracked files need a walk of the whole work tree by git: started first, it runs while
       // the tracked files are scanned (and starting a process is cheapest while our heap is small).
       const untracked = quiet(gitListUntracked(root, options.signal));
-      const listing = await trackedListing;
-      for (const file of listing) tracked.set(file.path, file);
-      // Only git's own records make a cached answer trustworthy: without them, no cache.
-      if (config.cache && options.cacheDir !== undefined && listing.some((file) => file.stamp !== undefined)) {
-        const cache = ScanCache.load(options.cacheDir, root, cacheKey(batchOptions));
-        bridge = new CacheBridge(cache, tracked, batchOptions.blobIds);
+      if (useCache) bridge = loadCache();
+      // The scan starts with the index's first chunk; the workers (started above, sized by the
+      // index's size) take the first files while the rest of the index is read.
+      scanning = scan();
+      let complete: boolean;
+      for (;;) {
+        const next = chunks.next();
+        if (next.done) {
+          complete = next.value;
+          break;
+        }
+        for (const file of next.value) {
+          tracked.set(file.path, file);
+          if (file.stamp !== undefined) stamped = true;
+        }
+        enqueue(next.value);
+        // Let the workers have these before the next chunk is read.
+        await new Promise<void>((resolve) => setImmediate(resolve));
       }
-      enqueue([...tracked.keys()]);
+      if (!complete) {
+        // A split or sparse index, found part way: what was queued are real index entries; git
+        // lists the rest.
+        const listing = await gitListTracked(root, options.signal);
+        const more = listing.filter((file) => !tracked.has(file.path));
+        for (const file of more) tracked.set(file.path, file);
+        enqueue(more);
+      }
       rest = untracked.then(
-        (paths) => enqueue(paths.filter((path) => !tracked.has(path))),
+        (paths) => enqueue(paths.filter((path) => !tracked.has(path)).map((path) => ({ path }))),
         (error) => void whenGitMissing(error),
       );
     } else {
-      enqueue(
-        walkFiles(root, {
-          signal: options.signal,
-          onError: (path, error) => errors.push({ path, message: `cannot list ${path}: ${error.message}` }),
-        }),
-      );
+      if (source === 'git') {
+        const untracked = quiet(gitListUntracked(root, options.signal));
+        const listing = await gitListTracked(root, options.signal);
+        for (const file of listing) tracked.set(file.path, file);
+        enqueue(listing);
+        rest = untracked.then(
+          (paths) => enqueue(paths.filter((path) => !tracked.has(path)).map((path) => ({ path }))),
+          (error) => void whenGitMissing(error),
+        );
+      } else {
+        enqueue(
+          walkFiles(root, {
+            signal: options.signal,
+            onError: (path, error) => errors.push({ path, message: `cannot list ${path}: ${error.message}` }),
+          }).map((path) => ({ path })),
+        );
+      }
+      // Listed at once: now the number of files is known, so is whether workers pay.
+      const workers = workerCount(config.workers, queue.pending);
+      if (workers <= 1 && pool) {
+        await pool.close();
+        pool = undefined;
+      } else if (workers > 1 && !pool) {
+        pool = new WorkerPool(root, batchOptions, workers);
+      }
+      scanning = scan();
     }
     // The queue closes when the untracked listing has arrived (or failed: then the scan stops too).
     const listed = rest.finally(() => queue.close());
-
-    const workers = workerCount(config.workers, queue.pending);
-    if (workers <= 1 && pool) {
-      await pool.close();
-      pool = undefined;
-    } else if (workers > 1 && !pool) {
-      pool = new WorkerPool(root, batchOptions, workers);
-    }
-    const scanning = pool ? pool.scan(queue, bridge, options) : scanInProcess(root, queue, bridge, batchOptions, options);
     const [result] = await Promise.all([scanning, listed]);
-    bridge.save();
+    if (stamped) bridge.save();
     // Batches finish in any order; keep the result independent of scheduling.
     result.found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     return {
@@ -279,14 +320,14 @@ function scanWorkerUrl(): URL {
   return existsSync(beside) ? beside : new URL('../probes/todo/scan-worker.js', import.meta.url);
 }
 
-async function scanInProcess(root: string, queue: PathQueue, bridge: CacheBridge, batchOptions: BatchOptions, options: Options): Promise<BatchResult> {
+async function scanInProcess(root: string, queue: FileQueue, bridge: CacheBridge, batchOptions: BatchOptions, options: Options): Promise<BatchResult> {
   const total = emptyBatch();
   let done = 0;
   for (let taken = await queue.take(BATCH_SIZE); taken !== null; taken = await queue.take(BATCH_SIZE)) {
     options.signal.throwIfAborted();
     const prepared = bridge.prepare(taken);
     mergeBatch(total, bridge.settle(prepared, scanBatch(root, prepared.batch, batchOptions)));
-    done += taken.paths.length;
+    done += taken.files.length;
     options.progress('scanning', { done, total: queue.total });
   }
   return total;
@@ -304,7 +345,7 @@ class WorkerPool {
     );
   }
 
-  async scan(queue: PathQueue, bridge: CacheBridge, options: Options): Promise<BatchResult> {
+  async scan(queue: FileQueue, bridge: CacheBridge, options: Options): Promise<BatchResult> {
     const total = emptyBatch();
     let done = 0;
     await Promise.all(
@@ -313,7 +354,7 @@ class WorkerPool {
           new Promise<void>((resolve, reject) => {
             let inFlight = 0;
             // A worker answers its batches in the order it got them.
-            const sent: Array<ReturnType<CacheBridge['prepare']>> = [];
+            const sent: Prepared[] = [];
             const feed = () => {
               if (options.signal.aborted) return reject(options.signal.reason);
               inFlight++;
@@ -331,7 +372,7 @@ class WorkerPool {
               inFlight--;
               const prepared = sent.shift()!;
               mergeBatch(total, bridge.settle(prepared, answer));
-              done += prepared.batch.paths.length;
+              done += prepared.files.length;
               options.progress('scanning', { done, total: queue.total });
               feed();
             });
