@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempRepo, type TempRepo } from '../../test/support/repo.js';
-import { gitListTracked, readTrackedFromIndex, type GitFile } from './git.js';
+import { gitListTracked, readTrackedChunksFromIndex, readTrackedFromIndex, type GitFile } from './git.js';
 import { parseGitIndex } from './git-index.js';
 
 let repo: TempRepo | undefined;
@@ -106,6 +106,21 @@ describe('readTrackedFromIndex', () => {
     fillRepo(repo);
     repo.git('update-index', '--split-index');
     expect(readTrackedFromIndex(repo.dir)).toBeNull();
+  });
+
+  it('says so when a split index shows only after some chunks were read', () => {
+    repo = tempRepo();
+    fillRepo(repo);
+    repo.git('update-index', '--split-index');
+    repo.write('new-1.txt', 'one\n');
+    repo.write('new-2.txt', 'two\n');
+    repo.git('add', 'new-1.txt', 'new-2.txt');
+    const chunks = readTrackedChunksFromIndex(repo.dir, 1)!;
+    const read: string[] = [];
+    let next = chunks.next();
+    for (; !next.done; next = chunks.next()) read.push(...next.value.map((file) => file.path));
+    expect(read).toEqual(['new-1.txt', 'new-2.txt']);
+    expect(next.value).toBe(false);
   });
 
   it('is not used below the top of the work tree or outside git', () => {

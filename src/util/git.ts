@@ -57,6 +57,8 @@ export interface GitFile {
   path: string;
   /** The blob id in the index; undefined for untracked files. */
   blob?: string;
+  /** The file's size when git last looked at it (from the index file only; a hint, not a fact). */
+  size?: number;
   /**
    * What the work-tree file showed when git recorded `blob` (from the index file only, and only
    * when that record can be trusted: see {@link readTrackedFromIndex}). A file that still shows
@@ -122,7 +124,7 @@ export function readTrackedFromIndex(root: string): GitFile[] | null {
  * false when the index turns out, part way, to use a layout the reader leaves to git (a split or
  * sparse index): then the chunks so far are not the whole list, and git must be asked.
  */
-export function readTrackedChunksFromIndex(root: string): Generator<GitFile[], boolean, undefined> | null {
+export function readTrackedChunksFromIndex(root: string, chunkSize = 4096): Generator<GitFile[], boolean, undefined> | null {
   if (process.env.GIT_DIR || process.env.GIT_INDEX_FILE || process.env.GIT_WORK_TREE) return null;
   const gitDir = join(root, '.git');
   try {
@@ -140,7 +142,7 @@ export function readTrackedChunksFromIndex(root: string): Generator<GitFile[], b
   } catch {
     return null;
   }
-  return trackedFiles(parseGitIndexChunks(bytes), indexSec);
+  return trackedFiles(parseGitIndexChunks(bytes, chunkSize), indexSec);
 }
 
 function* trackedFiles(entries: Generator<IndexEntry[], boolean, undefined>, indexSec: number): Generator<GitFile[], boolean, undefined> {
@@ -159,7 +161,7 @@ function* trackedFiles(entries: Generator<IndexEntry[], boolean, undefined>, ind
       // marks such an entry for a re-check (and empty files cost nothing to read). A conflicted
       // entry (stage 2) has no work-tree record at all.
       const trusted = entry.stage === 0 && entry.size > 0 && Math.max(stat.mtimeSec, stat.ctimeSec) < indexSec && !entry.skipWorktree;
-      files.push(trusted ? { path: entry.path, blob: entry.blob, stamp: stat } : { path: entry.path, blob: entry.blob });
+      files.push(trusted ? { path: entry.path, blob: entry.blob, size: entry.size, stamp: stat } : { path: entry.path, blob: entry.blob, size: entry.size });
       previous = entry.path;
     }
     yield files;

@@ -135,3 +135,33 @@ describe('collectMarkers with the scan cache', () => {
     expect((await collect({ cache: false })).fromCache).toBe(0);
   });
 });
+
+describe('collectMarkers on an index it can only read in part', () => {
+  it('scans what it read and asks git for the rest (a split index)', async () => {
+    repo = tempRepo();
+    cache = tempDir();
+    fill(repo);
+    // Never merged back into the shared index, however much is added.
+    repo.git('config', 'splitIndex.maxPercentChange', '100');
+    repo.git('update-index', '--split-index');
+    // Not racily clean, so that adding leaves the shared entries alone.
+    ageIndex(repo.dir);
+    // New entries live in the main index, before the extension that says it is split (and these
+    // come before the nameless entries that stand for shared ones).
+    repo.write('a/new.ts', '// TODO: added after the split\n');
+    repo.write('a/z.ts', '// FIXME: also new\n');
+    repo.git('update-index', '--add', 'a/new.ts', 'a/z.ts');
+    const collected = await collectMarkers(repo.dir, todoConfigSchema.parse({ blame: false }), {
+      signal: new AbortController().signal,
+      progress: () => undefined,
+      cacheDir: cache.dir,
+      indexChunkSize: 1,
+    });
+    expect(collected.found.map((file) => file.path)).toEqual(['a/new.ts', 'a/z.ts', 'bin/tool', 'src/a.ts', 'src/b.py', '日本語/メモ.ts']);
+    expect([...collected.tracked.keys()].sort()).toEqual(
+      ['a/new.ts', 'a/z.ts', 'bin/tool', 'data.bin.ts', 'docs/readme.md', 'gen/api.go', 'logo.png', 'src/a.ts', 'src/b.py', '日本語/メモ.ts'].sort(),
+    );
+    // Each file once: those read from the index are not queued again.
+    expect(collected.listed).toBe(10);
+  });
+});

@@ -1,6 +1,8 @@
 /**
- * Finds the files of a repository worth scanning and scans them, on worker threads when the tree
- * is large enough to pay for their start-up (about 30 ms each).
+ * Finds the files of a repository worth scanning and scans them: on the main thread, joined by
+ * worker threads when the tree is large enough to pay for their start-up (50-150 ms each). The
+ * main thread scans too because it has nothing else to do, and because it needs no start-up: the
+ * scan begins with the first chunk of git's index while the workers are still starting.
  *
  * Listing and scanning overlap: at the top of a work tree git's index is read in chunks, and the
  * workers get the first files while the rest is read; git needs a walk of the whole work tree for
@@ -24,6 +26,18 @@ import { cacheKey, ScanCache, writeStamp } from './scan-cache.js';
 const WORKER_THRESHOLD = 3000;
 /** Paths per message to a worker: big enough to amortise messaging, small enough to balance load. */
 const BATCH_SIZE = 300;
+/**
+ * Files per batch on the main thread while workers scan too: few, so that it answers the workers
+ * (whose next batches it prepares) within a few milliseconds, and so does the rest of the process.
+ */
+const MAIN_BATCH_SIZE = 32;
+/**
+ * Larger files (by git's index) the main thread leaves to the workers: reading and lexing one
+ * could keep it from feeding them for tens of milliseconds.
+ */
+const MAIN_FILE_LIMIT = 512 * 1024;
+/** Large files per message to a worker. */
+const LARGE_BATCH_SIZE = 4;
 
 export interface Collected extends BatchResult {
   source: 'git' | 'filesystem';
@@ -42,14 +56,21 @@ interface Options {
   progress: ProgressFn;
   /** Where the scan cache lives; no cache without it. */
   cacheDir?: string;
+  /** Entries of git's index read at a time (tests make it small). */
+  indexChunkSize?: number;
+}
+
+/** Files taken from the queue, with their positions in the whole scan (the cache's order). */
+interface Taken {
+  files: GitFile[];
+  positions: number[];
 }
 
 /** Files taken from the queue, as sent to a thread, with what the cache made of them. */
 interface Prepared {
   batch: Batch;
   files: readonly GitFile[];
-  /** Position of the first file in the whole scan. */
-  start: number;
+  positions: readonly number[];
   /** The cache entry of each file, -1 for none; undefined without a cache. */
   entries: Int32Array | undefined;
 }
@@ -66,9 +87,9 @@ class CacheBridge {
     private readonly blobIds: boolean,
   ) {}
 
-  prepare({ files, start }: { files: GitFile[]; start: number }): Prepared {
+  prepare({ files, positions }: Taken): Prepared {
     const paths = files.map((file) => file.path);
-    if (!this.cache) return { batch: { paths }, files, start, entries: undefined };
+    if (!this.cache) return { batch: { paths }, files, positions, entries: undefined };
     const stamps = new Float64Array(files.length * 6);
     const verify = new Uint8Array(files.length);
     const entries = new Int32Array(files.length);
@@ -82,17 +103,17 @@ class CacheBridge {
       entries[i] = entry;
       if (entry >= 0) verify[i] = 1;
     }
-    return { batch: { paths, stamps, verify }, files, start, entries };
+    return { batch: { paths, stamps, verify }, files, positions, entries };
   }
 
-  settle({ batch, files, start, entries }: Prepared, answer: BatchAnswer): BatchResult {
+  settle({ batch, files, positions, entries }: Prepared, answer: BatchAnswer): BatchResult {
     const { hits, fresh, ...result } = answer;
     const cache = this.cache;
     if (!cache || !entries) return result;
     this.fromCache += hits.length;
     for (const i of hits) {
       const entry = entries[i]!;
-      cache.keep(start + i, entry);
+      cache.keep(positions[i]!, entry);
       const outcome = cache.outcome(entry);
       if (outcome === 0) {
         result.scanned++;
@@ -106,7 +127,7 @@ class CacheBridge {
         if (outcome !== 'too-large') result.bytes += cache.sizeOf(entry);
       }
     }
-    for (const [i, outcome] of fresh) cache.record(start + i, files[i]!.path, files[i]!.blob!, batch.stamps!, i * 6, outcome);
+    for (const [i, outcome] of fresh) cache.record(positions[i]!, files[i]!.path, files[i]!.blob!, batch.stamps!, i * 6, outcome);
     return result;
   }
 
@@ -119,6 +140,9 @@ class CacheBridge {
 class FileQueue {
   private readonly files: GitFile[] = [];
   private head = 0;
+  /** Large files the main thread passed on to the workers (see MAIN_FILE_LIMIT). */
+  private readonly large: GitFile[] = [];
+  private readonly largePositions: number[] = [];
   private closed = false;
   private waiters: Array<() => void> = [];
   total = 0;
@@ -136,20 +160,42 @@ class FileQueue {
   }
 
   get pending(): number {
-    return this.files.length - this.head;
+    return this.files.length - this.head + this.large.length;
   }
 
   /**
-   * The next batch and the position of its first file in the whole scan, waiting for more files
-   * if needed; null once closed and drained.
+   * How many files a worker should take now: full batches while the listing goes on, then
+   * shrinking with what is left, so that all threads finish together rather than one thread
+   * working through its last large batches alone ("guided" scheduling).
    */
-  async take(size: number): Promise<{ files: GitFile[]; start: number } | null> {
+  batchSize(threads: number): number {
+    if (!this.closed) return BATCH_SIZE;
+    return Math.min(BATCH_SIZE, Math.max(MAIN_BATCH_SIZE, Math.ceil(this.pending / (4 * threads))));
+  }
+
+  /**
+   * The next batch, waiting for more files if needed; null once closed and drained. A worker gets
+   * the large files the main thread passed on first, a few at a time; the main thread only once
+   * nothing else is left. `large` says the batch is of those.
+   */
+  async take(size: number, taker: 'main' | 'worker'): Promise<(Taken & { large: boolean }) | null> {
     while (this.pending === 0 && !this.closed) await new Promise<void>((resolve) => this.waiters.push(resolve));
     if (this.pending === 0) return null;
+    if (this.large.length > 0 && (taker === 'worker' || this.head === this.files.length)) {
+      const n = Math.min(size, LARGE_BATCH_SIZE);
+      return { files: this.large.splice(0, n), positions: this.largePositions.splice(0, n), large: true };
+    }
     const start = this.head;
     const files = this.files.slice(start, start + size);
     this.head += files.length;
-    return { files, start };
+    return { files, positions: files.map((_, i) => start + i), large: false };
+  }
+
+  /** Leaves a file to the workers. */
+  passOn(file: GitFile, position: number): void {
+    this.large.push(file);
+    this.largePositions.push(position);
+    this.wake();
   }
 
   private wake(): void {
@@ -187,13 +233,13 @@ export async function collectMarkers(root: string, config: TodoConfig, options: 
   // promises how large the tree is: a large one gets its workers before the index is even read.
   const indexFile = join(root, '.git', 'index');
   const promised = existsSync(indexFile) ? estimateTrackedFiles(indexFile) : 0;
-  const early = workerCount(config.workers, promised);
+  const early = threadCount(config.workers, promised) - 1;
   let pool: WorkerPool | undefined =
-    early > 1 ? new WorkerPool(root, { tags: config.tags, maxFileSize: config.maxFileSize, blobIds: config.blame }, early) : undefined;
+    early > 0 ? new WorkerPool(root, { tags: config.tags, maxFileSize: config.maxFileSize, blobIds: config.blame }, early) : undefined;
   try {
     // At the top of a work tree the index is read directly: no process to start, and the scan can
     // begin at once. Elsewhere git answers whether this is a work tree and what it tracks.
-    const chunks = readTrackedChunksFromIndex(root);
+    const chunks = readTrackedChunksFromIndex(root, options.indexChunkSize);
     const workTree = chunks !== null ? Promise.resolve(true) : quiet(gitWorkTree(root, options.signal).then((tree) => tree !== null, whenGitMissing));
     const source: 'git' | 'filesystem' = (await workTree) ? 'git' : 'filesystem';
     const batchOptions: BatchOptions = { tags: config.tags, maxFileSize: config.maxFileSize, blobIds: config.blame && source === 'git' };
@@ -205,7 +251,11 @@ export async function collectMarkers(root: string, config: TodoConfig, options: 
     let bridge = new CacheBridge(undefined, batchOptions.blobIds);
     const useCache = config.cache && options.cacheDir !== undefined;
     const loadCache = () => new CacheBridge(ScanCache.load(options.cacheDir!, root, cacheKey(batchOptions)), batchOptions.blobIds);
-    const scan = () => quiet(pool ? pool.scan(queue, bridge, options) : scanInProcess(root, queue, bridge, batchOptions, options));
+    const scan = async (): Promise<BatchResult> => {
+      const tally = new Tally(bridge, queue, options);
+      await Promise.all([scanOnMainThread(root, queue, tally, batchOptions, options, pool !== undefined), pool?.scan(queue, tally, options)]);
+      return tally.total;
+    };
     let scanning: Promise<BatchResult>;
     let rest: Promise<void> = Promise.resolve();
     /** Whether git vouched for any file's record: without that the cache is neither used nor written. */
@@ -217,7 +267,7 @@ export async function collectMarkers(root: string, config: TodoConfig, options: 
       if (useCache) bridge = loadCache();
       // The scan starts with the index's first chunk; the workers (started above, sized by the
       // index's size) take the first files while the rest of the index is read.
-      scanning = scan();
+      scanning = quiet(scan());
       let complete: boolean;
       for (;;) {
         const next = chunks.next();
@@ -264,14 +314,14 @@ export async function collectMarkers(root: string, config: TodoConfig, options: 
         );
       }
       // Listed at once: now the number of files is known, so is whether workers pay.
-      const workers = workerCount(config.workers, queue.pending);
-      if (workers <= 1 && pool) {
+      const workers = threadCount(config.workers, queue.pending) - 1;
+      if (workers === 0 && pool) {
         await pool.close();
         pool = undefined;
-      } else if (workers > 1 && !pool) {
+      } else if (workers > 0 && !pool) {
         pool = new WorkerPool(root, batchOptions, workers);
       }
-      scanning = scan();
+      scanning = quiet(scan());
     }
     // The queue closes when the untracked listing has arrived (or failed: then the scan stops too).
     const listed = rest.finally(() => queue.close());
@@ -303,7 +353,8 @@ function estimateTrackedFiles(index: string): number {
   }
 }
 
-function workerCount(configured: number, files: number): number {
+/** Threads that scan, the main thread included: 1 is the main thread alone. */
+function threadCount(configured: number, files: number): number {
   if (configured > 0) return configured;
   // Workers only exist as compiled JavaScript; under a TypeScript test runner scan in-process.
   if (import.meta.url.endsWith('.ts')) return 1;
@@ -320,17 +371,52 @@ function scanWorkerUrl(): URL {
   return existsSync(beside) ? beside : new URL('../probes/todo/scan-worker.js', import.meta.url);
 }
 
-async function scanInProcess(root: string, queue: FileQueue, bridge: CacheBridge, batchOptions: BatchOptions, options: Options): Promise<BatchResult> {
-  const total = emptyBatch();
-  let done = 0;
-  for (let taken = await queue.take(BATCH_SIZE); taken !== null; taken = await queue.take(BATCH_SIZE)) {
-    options.signal.throwIfAborted();
-    const prepared = bridge.prepare(taken);
-    mergeBatch(total, bridge.settle(prepared, scanBatch(root, prepared.batch, batchOptions)));
-    done += taken.files.length;
-    options.progress('scanning', { done, total: queue.total });
+/** What the scan found so far, whichever thread scanned it. */
+class Tally {
+  readonly total = emptyBatch();
+  private done = 0;
+
+  constructor(
+    private readonly bridge: CacheBridge,
+    private readonly queue: FileQueue,
+    private readonly options: Options,
+  ) {}
+
+  prepare(taken: Taken): Prepared {
+    return this.bridge.prepare(taken);
   }
-  return total;
+
+  add(prepared: Prepared, answer: BatchAnswer): void {
+    mergeBatch(this.total, this.bridge.settle(prepared, answer));
+    this.done += prepared.files.length;
+    this.options.progress('scanning', { done: this.done, total: this.queue.total });
+  }
+}
+
+async function scanOnMainThread(root: string, queue: FileQueue, tally: Tally, batchOptions: BatchOptions, options: Options, withWorkers: boolean): Promise<void> {
+  const size = withWorkers ? MAIN_BATCH_SIZE : BATCH_SIZE;
+  for (let taken = await queue.take(size, 'main'); taken !== null; taken = await queue.take(size, 'main')) {
+    options.signal.throwIfAborted();
+    let batch: Taken = taken;
+    if (withWorkers && !taken.large) {
+      batch = { files: [], positions: [] };
+      taken.files.forEach((file, i) => {
+        if ((file.size ?? 0) > MAIN_FILE_LIMIT) {
+          queue.passOn(file, taken.positions[i]!);
+        } else {
+          batch.files.push(file);
+          batch.positions.push(taken.positions[i]!);
+        }
+      });
+    }
+    if (batch.files.length > 0) {
+      const prepared = tally.prepare(batch);
+      tally.add(prepared, scanBatch(root, prepared.batch, batchOptions));
+    }
+    // While files are waiting, taking the next batch resolves at once: let the workers' answers
+    // (and their next batches) through in between.
+    if (withWorkers) await new Promise<void>((resolve) => setImmediate(resolve));
+  }
 }
 
 class WorkerPool {
@@ -345,9 +431,7 @@ class WorkerPool {
     );
   }
 
-  async scan(queue: FileQueue, bridge: CacheBridge, options: Options): Promise<BatchResult> {
-    const total = emptyBatch();
-    let done = 0;
+  async scan(queue: FileQueue, tally: Tally, options: Options): Promise<void> {
     await Promise.all(
       this.workers.map(
         (worker) =>
@@ -358,22 +442,19 @@ class WorkerPool {
             const feed = () => {
               if (options.signal.aborted) return reject(options.signal.reason);
               inFlight++;
-              queue.take(BATCH_SIZE).then((taken) => {
+              queue.take(queue.batchSize(this.workers.length + 1), 'worker').then((taken) => {
                 if (taken === null) {
                   if (--inFlight === 0) resolve();
                   return;
                 }
-                const prepared = bridge.prepare(taken);
+                const prepared = tally.prepare(taken);
                 sent.push(prepared);
                 worker.postMessage(prepared.batch);
               }, reject);
             };
             worker.on('message', (answer: BatchAnswer) => {
               inFlight--;
-              const prepared = sent.shift()!;
-              mergeBatch(total, bridge.settle(prepared, answer));
-              done += prepared.files.length;
-              options.progress('scanning', { done, total: queue.total });
+              tally.add(sent.shift()!, answer);
               feed();
             });
             worker.once('error', reject);
@@ -387,7 +468,6 @@ class WorkerPool {
           }),
       ),
     );
-    return total;
   }
 
   async close(): Promise<void> {
