@@ -256,6 +256,34 @@ describe('prodeng observe: repeated observations reuse the scan (todo scan cache
   });
 });
 
+describe('prodeng observe: the todo scan on several threads', () => {
+  it('finds the same as one thread, large files (left to the workers) included, and caches them alike', async () => {
+    for (let i = 0; i < 300; i++) repo.write(`pkg/m${i}.js`, i % 60 === 0 ? `// TODO: small ${i}\n` : `export const v${i} = ${i};\n`);
+    // Over the size the main thread leaves to the workers (512 KiB), marker at the end.
+    for (let i = 0; i < 6; i++) repo.write(`big/b${i}.js`, `${'const filler = 1;\n'.repeat(40_000)}// FIXME: big ${i}\n`);
+    repo.commit('many files', { date: '2023-06-01T00:00:00Z' });
+    const later = new Date(Date.now() + 10_000);
+    utimesSync(join(repo.dir, '.git', 'index'), later, later);
+    const run = (workers: number) => {
+      repo.write('prodeng.yml', `systems:\n  - name: shop\n    repo: .\nprobes:\n  todo:\n    workers: ${workers}\n    blame: false\n`);
+      return runJson<JsonReport>(['observe', '--probe', 'todo', '--format', 'json'], { cwd: repo.dir });
+    };
+    const essentials = (report: JsonReport) => report.findings.map((f) => [f.fingerprint, f.title, f.location]).sort();
+    const facts = (report: JsonReport) => report.snapshots[0]!.probes.find((probe) => probe.id === 'todo')!.facts!;
+    const one = await run(1);
+    expect(one.result.code, one.result.stderr).toBe(0);
+    const three = await run(3);
+    expect(three.result.code, three.result.stderr).toBe(0);
+    expect(essentials(three.json)).toEqual(essentials(one.json));
+    expect(three.json.findings.filter((f) => f.title.startsWith('FIXME: big'))).toHaveLength(6);
+    expect(facts(three.json).filesScanned).toBe(facts(one.json).filesScanned);
+    // Again, from the cache: every tracked file's answer reused, wherever it was scanned.
+    const again = await run(3);
+    expect(facts(again.json).filesFromCache).toBe(repo.git('ls-files').trim().split('\n').length);
+    expect(essentials(again.json)).toEqual(essentials(one.json));
+  });
+});
+
 describe('other commands', () => {
   it('init writes a config that observe accepts, and refuses to overwrite', async () => {
     expect((await runCli(['init'], { cwd: repo.dir })).code).toBe(0);

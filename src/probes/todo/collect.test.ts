@@ -165,3 +165,24 @@ describe('collectMarkers on an index it can only read in part', () => {
     expect(collected.listed).toBe(10);
   });
 });
+
+describe("collectMarkers and prodeng's own cache", () => {
+  it('leaves untracked files in its cache directory alone, when that is inside the tree', async () => {
+    repo = tempRepo();
+    fill(repo);
+    repo.write('.prodeng/cache/kept.ts', '// TODO: tracked, so the team\'s own\n');
+    repo.commit('a tracked file where the cache lives');
+    repo.write('.prodeng/cache/todo-scan/x.ts', '// TODO: written by prodeng\n');
+    repo.write('.prodeng/cache-other/y.ts', '// TODO: not the cache\n');
+    const collected = await collectMarkers(repo.dir, todoConfigSchema.parse({ blame: false }), {
+      signal: new AbortController().signal,
+      progress: () => undefined,
+      cacheDir: join(repo.dir, '.prodeng', 'cache'),
+    });
+    const paths = collected.found.map((file) => file.path);
+    expect(paths).toContain('.prodeng/cache/kept.ts');
+    expect(paths).toContain('.prodeng/cache-other/y.ts');
+    expect(paths).not.toContain('.prodeng/cache/todo-scan/x.ts');
+    expect(collected.excluded).toBe(1);
+  });
+});

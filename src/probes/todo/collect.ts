@@ -10,7 +10,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import picomatch from 'picomatch';
@@ -215,6 +215,22 @@ export async function collectMarkers(root: string, config: TodoConfig, options: 
     excluded += files.length - kept.length;
     queue.push(kept);
   };
+  // prodeng's own cache, when it lives in the tree (`.prodeng/cache` beside the default database):
+  // its files are not the team's, and this scan's cache would be read on every observation. Only
+  // untracked files: a tracked file there is the team's own, whatever --db says.
+  const own = options.cacheDir === undefined ? undefined : ownDirectory(root, options.cacheDir);
+  const untrackedOnly = (paths: readonly string[]): GitFile[] => {
+    const files: GitFile[] = [];
+    for (const path of paths) {
+      if (tracked.has(path)) continue; // listed already
+      if (own !== undefined && path.startsWith(own)) {
+        excluded++;
+        continue;
+      }
+      files.push({ path });
+    }
+    return files;
+  };
 
   const tracked = new Map<string, GitFile>();
   const errors: ProbeError[] = [];
@@ -292,7 +308,7 @@ export async function collectMarkers(root: string, config: TodoConfig, options: 
         enqueue(more);
       }
       rest = untracked.then(
-        (paths) => enqueue(paths.filter((path) => !tracked.has(path)).map((path) => ({ path }))),
+        (paths) => enqueue(untrackedOnly(paths)),
         (error) => void whenGitMissing(error),
       );
     } else {
@@ -302,15 +318,17 @@ export async function collectMarkers(root: string, config: TodoConfig, options: 
         for (const file of listing) tracked.set(file.path, file);
         enqueue(listing);
         rest = untracked.then(
-          (paths) => enqueue(paths.filter((path) => !tracked.has(path)).map((path) => ({ path }))),
+          (paths) => enqueue(untrackedOnly(paths)),
           (error) => void whenGitMissing(error),
         );
       } else {
         enqueue(
-          walkFiles(root, {
-            signal: options.signal,
-            onError: (path, error) => errors.push({ path, message: `cannot list ${path}: ${error.message}` }),
-          }).map((path) => ({ path })),
+          untrackedOnly(
+            walkFiles(root, {
+              signal: options.signal,
+              onError: (path, error) => errors.push({ path, message: `cannot list ${path}: ${error.message}` }),
+            }),
+          ),
         );
       }
       // Listed at once: now the number of files is known, so is whether workers pay.
@@ -342,6 +360,13 @@ export async function collectMarkers(root: string, config: TodoConfig, options: 
   } finally {
     await pool?.close();
   }
+}
+
+/** `dir` as a path prefix relative to `root` (`.prodeng/cache/`), when it is inside `root`. */
+function ownDirectory(root: string, dir: string): string | undefined {
+  const inside = relative(root, dir);
+  if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) return undefined;
+  return `${inside.split(sep).join('/')}/`;
 }
 
 /** About how many files an index of this size lists (an entry is ~100 bytes with its path). */

@@ -78,5 +78,5 @@ export const todoOptionDocs: ProbeOptionDoc[] = [
     default: 'true',
     description: "Reuse the last scan's answers for tracked files git records as unchanged, so a repeated observation reads only what changed.",
   },
-  { key: 'workers', type: 'integer', default: '0 (auto)', description: 'Worker threads for large trees; 0 picks by CPU count and tree size, 1 scans in-process.' },
+  { key: 'workers', type: 'integer', default: '0 (auto)', description: 'Threads that scan, the main thread included; 0 picks by CPU count and tree size, 1 scans on the main thread alone.' },
 ];
