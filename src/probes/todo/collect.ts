@@ -38,14 +38,14 @@ const MAIN_BATCH_SIZE = 32;
 const MAIN_FILE_LIMIT = 512 * 1024;
 /** Large files per message to a worker. */
 const LARGE_BATCH_SIZE = 4;
+/** Batches sent to a worker ahead of its answers. */
+const IN_FLIGHT = 3;
 
 export interface Collected extends BatchResult {
   source: 'git' | 'filesystem';
   /** Files listed after excludes. */
   listed: number;
   excluded: number;
-  /** Files git tracks, with their index blob; empty outside git. */
-  tracked: Map<string, GitFile>;
   gitMissing: boolean;
   /** Files whose earlier answer was reused without reading them (see scan-cache.ts). */
   fromCache: number;
@@ -108,6 +108,11 @@ class CacheBridge {
 
   settle({ batch, files, positions, entries }: Prepared, answer: BatchAnswer): BatchResult {
     const { hits, fresh, ...result } = answer;
+    // What the listing said of each file with markers (a batch holds few of those).
+    for (const found of result.found) {
+      const blob = files.find((file) => file.path === found.path)?.blob;
+      if (blob !== undefined) found.indexBlob = blob;
+    }
     const cache = this.cache;
     if (!cache || !entries) return result;
     this.fromCache += hits.length;
@@ -121,7 +126,8 @@ class CacheBridge {
       } else if (typeof outcome === 'object') {
         result.scanned++;
         result.bytes += cache.sizeOf(entry);
-        result.found.push({ path: files[i]!.path, language: outcome.l, markers: outcome.m, ...(this.blobIds ? { blob: files[i]!.blob! } : {}) });
+        const { path, blob } = files[i]!;
+        result.found.push({ path, language: outcome.l, markers: outcome.m, indexBlob: blob!, ...(this.blobIds ? { blob: blob! } : {}) });
       } else {
         result.skipped[outcome] = (result.skipped[outcome] ?? 0) + 1;
         if (outcome !== 'too-large') result.bytes += cache.sizeOf(entry);
@@ -222,7 +228,6 @@ export async function collectMarkers(root: string, config: TodoConfig, options: 
   const untrackedOnly = (paths: readonly string[]): GitFile[] => {
     const files: GitFile[] = [];
     for (const path of paths) {
-      if (tracked.has(path)) continue; // listed already
       if (own !== undefined && path.startsWith(own)) {
         excluded++;
         continue;
@@ -232,7 +237,6 @@ export async function collectMarkers(root: string, config: TodoConfig, options: 
     return files;
   };
 
-  const tracked = new Map<string, GitFile>();
   const errors: ProbeError[] = [];
   const quiet = <T>(promise: Promise<T>) => {
     promise.catch(() => undefined); // awaited below; an early rejection must not go unhandled
@@ -267,9 +271,11 @@ export async function collectMarkers(root: string, config: TodoConfig, options: 
     let bridge = new CacheBridge(undefined, batchOptions.blobIds);
     const useCache = config.cache && options.cacheDir !== undefined;
     const loadCache = () => new CacheBridge(ScanCache.load(options.cacheDir!, root, cacheKey(batchOptions)), batchOptions.blobIds);
-    const scan = async (): Promise<BatchResult> => {
+    /** `listing`: the main thread scans once it has read what it lists itself (the index). */
+    const scan = async (listing: Promise<unknown>): Promise<BatchResult> => {
       const tally = new Tally(bridge, queue, options);
-      await Promise.all([scanOnMainThread(root, queue, tally, batchOptions, options, pool !== undefined), pool?.scan(queue, tally, options)]);
+      const here = listing.then(() => scanOnMainThread(root, queue, tally, batchOptions, options, pool !== undefined));
+      await Promise.all([here, pool?.scan(queue, tally, options)]);
       return tally.total;
     };
     let scanning: Promise<BatchResult>;
@@ -281,31 +287,33 @@ export async function collectMarkers(root: string, config: TodoConfig, options: 
       // the tracked files are scanned (and starting a process is cheapest while our heap is small).
       const untracked = quiet(gitListUntracked(root, options.signal));
       if (useCache) bridge = loadCache();
-      // The scan starts with the index's first chunk; the workers (started above, sized by the
-      // index's size) take the first files while the rest of the index is read.
-      scanning = quiet(scan());
+      // The scan starts with the index's first chunk: the workers (started above, sized by the
+      // index's size) take the first files while the rest of the index is read, and the main
+      // thread joins them once it has read it all (while the workers are still starting, on a
+      // large tree).
+      let indexRead!: () => void;
+      scanning = quiet(scan(new Promise<void>((resolve) => (indexRead = resolve))));
       let complete: boolean;
+      const read: GitFile[][] = [];
       for (;;) {
         const next = chunks.next();
         if (next.done) {
           complete = next.value;
           break;
         }
-        for (const file of next.value) {
-          tracked.set(file.path, file);
-          if (file.stamp !== undefined) stamped = true;
-        }
+        read.push(next.value);
+        stamped ||= next.value.some((file) => file.stamp !== undefined);
         enqueue(next.value);
         // Let the workers have these before the next chunk is read.
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
+      indexRead();
       if (!complete) {
         // A split or sparse index, found part way: what was queued are real index entries; git
         // lists the rest.
         const listing = await gitListTracked(root, options.signal);
-        const more = listing.filter((file) => !tracked.has(file.path));
-        for (const file of more) tracked.set(file.path, file);
-        enqueue(more);
+        const queued = new Set(read.flat().map((file) => file.path));
+        enqueue(listing.filter((file) => !queued.has(file.path)));
       }
       rest = untracked.then(
         (paths) => enqueue(untrackedOnly(paths)),
@@ -314,9 +322,7 @@ export async function collectMarkers(root: string, config: TodoConfig, options: 
     } else {
       if (source === 'git') {
         const untracked = quiet(gitListUntracked(root, options.signal));
-        const listing = await gitListTracked(root, options.signal);
-        for (const file of listing) tracked.set(file.path, file);
-        enqueue(listing);
+        enqueue(await gitListTracked(root, options.signal));
         rest = untracked.then(
           (paths) => enqueue(untrackedOnly(paths)),
           (error) => void whenGitMissing(error),
@@ -339,7 +345,7 @@ export async function collectMarkers(root: string, config: TodoConfig, options: 
       } else if (workers > 0 && !pool) {
         pool = new WorkerPool(root, batchOptions, workers);
       }
-      scanning = quiet(scan());
+      scanning = quiet(scan(Promise.resolve()));
     }
     // The queue closes when the untracked listing has arrived (or failed: then the scan stops too).
     const listed = rest.finally(() => queue.close());
@@ -347,13 +353,16 @@ export async function collectMarkers(root: string, config: TodoConfig, options: 
     if (stamped) bridge.save();
     // Batches finish in any order; keep the result independent of scheduling.
     result.found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    // A file listed both as tracked (read from the index) and untracked (git, a moment later)
+    // when the index changed in between: once is enough.
+    const found = result.found.filter((file, i) => i === 0 || file.path !== result.found[i - 1]!.path);
     return {
       ...result,
+      found,
       errors: [...errors, ...result.errors],
       source,
       listed: queue.total,
       excluded,
-      tracked,
       gitMissing,
       fromCache: bridge.fromCache,
     };
@@ -487,9 +496,9 @@ class WorkerPool {
               if (code !== 0) reject(new Error(`todo scan worker exited with code ${code}`));
             });
             options.signal.addEventListener('abort', () => reject(options.signal.reason), { once: true });
-            // Two batches in flight per worker, so it never waits for the main thread between them.
-            feed();
-            feed();
+            // Batches in flight per worker, so that it never waits for the main thread between
+            // them (which may be reading the index, or scanning a batch of its own).
+            for (let i = 0; i < IN_FLIGHT; i++) feed();
           }),
       ),
     );

@@ -52,9 +52,9 @@ export const todoProbe: Probe<TodoConfig> = {
       const cache = BlameCache.load(ctx.cacheDir);
       const pending: typeof collected.found = [];
       for (const file of collected.found) {
-        if (!collected.tracked.has(file.path)) continue;
+        if (file.indexBlob === undefined) continue; // not tracked: nothing to blame
         // Only a file whose content is what git has in its index can reuse an earlier answer.
-        const clean = file.blob !== undefined && collected.tracked.get(file.path)?.blob === file.blob;
+        const clean = file.blob !== undefined && file.indexBlob === file.blob;
         const cached = clean ? cache.get(file.blob!, file.markers.map((marker) => marker.line)) : undefined;
         if (cached) blame.set(file.path, cached);
         else pending.push(file);
@@ -69,10 +69,10 @@ export const todoProbe: Probe<TodoConfig> = {
         async (file) => {
           try {
             const lines = file.markers.map((marker) => marker.line);
-            const committed = staged !== null && !staged.has(file.path) && file.blob !== undefined && collected.tracked.get(file.path)?.blob === file.blob;
+            const committed = staged !== null && !staged.has(file.path) && file.blob !== undefined && file.indexBlob === file.blob;
             const answer = await gitBlameLines(root, file.path, lines, { signal: ctx.signal, now: ctx.now, ...(committed ? { revision: 'HEAD' } : {}) });
             blame.set(file.path, answer);
-            if (file.blob !== undefined && collected.tracked.get(file.path)?.blob === file.blob) cache.set(file.blob, answer);
+            if (file.blob !== undefined && file.indexBlob === file.blob) cache.set(file.blob, answer);
           } catch (error) {
             if (ctx.signal.aborted) throw error;
             errors.push({ path: file.path, message: `git blame failed: ${(error as Error).message}`, code: 'blame-failed' });
@@ -91,7 +91,7 @@ export const todoProbe: Probe<TodoConfig> = {
       const twins = ordinals(file.markers, (marker) => `${marker.tag}\0${normaliseEvidence(marker.text)}`);
       file.markers.forEach((marker, index) => {
         counts.set(marker.tag, (counts.get(marker.tag) ?? 0) + 1);
-        const untracked = collected.source === 'git' && !collected.tracked.has(file.path);
+        const untracked = collected.source === 'git' && file.indexBlob === undefined;
         const line = blame.get(file.path)?.get(marker.line);
         // Untracked files are being written right now; outside git there is no date at all.
         const date = line?.date ?? (untracked ? ctx.now : null);

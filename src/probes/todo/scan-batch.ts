@@ -19,6 +19,11 @@ export interface FileMarkers {
   markers: Marker[];
   /** The git blob id of the content read (with `blobIds`, for files with markers only). */
   blob?: string;
+  /**
+   * The blob git's index records for this path; undefined for a file git does not track. Set on
+   * the main thread, which knows what the listing said (collect.ts).
+   */
+  indexBlob?: string;
 }
 
 export interface BatchResult {
