@@ -36,8 +36,8 @@ const MAIN_BATCH_SIZE = 32;
  * could keep it from feeding them for tens of milliseconds.
  */
 const MAIN_FILE_LIMIT = 512 * 1024;
-/** Large files per message to a worker. */
-const LARGE_BATCH_SIZE = 4;
+/** Large files per message to a worker: one, so that none waits behind another's lexing. */
+const LARGE_BATCH_SIZE = 1;
 /** Batches sent to a worker ahead of its answers. */
 const IN_FLIGHT = 3;
 
@@ -147,16 +147,30 @@ class FileQueue {
   private readonly files: GitFile[] = [];
   private head = 0;
   /** Large files the main thread passed on to the workers (see MAIN_FILE_LIMIT). */
+  private readonly positions: number[] = [];
   private readonly large: GitFile[] = [];
   private readonly largePositions: number[] = [];
   private closed = false;
   private waiters: Array<() => void> = [];
   total = 0;
+  /**
+   * Set while workers scan: files git's index says are large go straight to the workers, which
+   * start on them as soon as they are listed rather than meeting the largest at the very end.
+   */
+  routeLarge = false;
 
   push(files: readonly GitFile[]): void {
     // One by one: spreading a large list into push() overflows the stack (~120k arguments).
-    for (const file of files) this.files.push(file);
-    this.total += files.length;
+    for (const file of files) {
+      const position = this.total++;
+      if (this.routeLarge && (file.size ?? 0) > MAIN_FILE_LIMIT) {
+        this.large.push(file);
+        this.largePositions.push(position);
+      } else {
+        this.files.push(file);
+        this.positions.push(position);
+      }
+    }
     this.wake();
   }
 
@@ -181,7 +195,7 @@ class FileQueue {
 
   /**
    * The next batch, waiting for more files if needed; null once closed and drained. A worker gets
-   * the large files the main thread passed on first, a few at a time; the main thread only once
+   * the large files first (see routeLarge and passOn), one at a time; the main thread only once
    * nothing else is left. `large` says the batch is of those.
    */
   async take(size: number, taker: 'main' | 'worker'): Promise<(Taken & { large: boolean }) | null> {
@@ -194,7 +208,7 @@ class FileQueue {
     const start = this.head;
     const files = this.files.slice(start, start + size);
     this.head += files.length;
-    return { files, positions: files.map((_, i) => start + i), large: false };
+    return { files, positions: this.positions.slice(start, start + size), large: false };
   }
 
   /** Leaves a file to the workers. */
@@ -256,6 +270,7 @@ export async function collectMarkers(root: string, config: TodoConfig, options: 
   const early = threadCount(config.workers, promised) - 1;
   let pool: WorkerPool | undefined =
     early > 0 ? new WorkerPool(root, { tags: config.tags, maxFileSize: config.maxFileSize, blobIds: config.blame }, early) : undefined;
+  queue.routeLarge = pool !== undefined;
   try {
     // At the top of a work tree the index is read directly: no process to start, and the scan can
     // begin at once. Elsewhere git answers whether this is a work tree and what it tracks.
@@ -267,6 +282,7 @@ export async function collectMarkers(root: string, config: TodoConfig, options: 
       // A .git/index without a work tree around it (rare): start over with the right options.
       await pool.close();
       pool = undefined;
+      queue.routeLarge = false;
     }
     let bridge = new CacheBridge(undefined, batchOptions.blobIds);
     const useCache = config.cache && options.cacheDir !== undefined;
