@@ -28,6 +28,12 @@ export interface IndexEntry {
    * inode truncated to 32 bits). While the file still shows these, its content is `blob`.
    */
   stat: IndexStat;
+  /**
+   * `stat` once a reader has judged it trustworthy (util/git.ts); undefined until then. A slot of
+   * its own so that the entry can serve as that reader's answer without a copy: a large index
+   * has tens of thousands of entries, and every object they are copied into must be collected.
+   */
+  stamp: IndexStat | undefined;
 }
 
 export interface IndexStat {
@@ -141,7 +147,7 @@ export function* parseGitIndexChunks(bytes: Buffer, size = 4096): Generator<Inde
       ino: bytes.readUInt32BE(start + 20),
     };
     const path = NON_ASCII.test(raw) ? Buffer.from(raw, 'latin1').toString('utf8') : raw;
-    entries.push({ path, blob, mode, size: fileSize, stage: (flags >> 12) & 3, skipWorktree, stat });
+    entries.push({ path, blob, mode, size: fileSize, stage: (flags >> 12) & 3, skipWorktree, stat, stamp: undefined });
     if (entries.length === size) {
       yield entries;
       entries = [];

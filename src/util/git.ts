@@ -150,7 +150,7 @@ function* trackedFiles(entries: Generator<IndexEntry[], boolean, undefined>, ind
   for (;;) {
     const next = entries.next();
     if (next.done) return next.value;
-    const files: GitFile[] = [];
+    const files: IndexEntry[] = [];
     for (const entry of next.value) {
       // Exactly what gitListTracked lists: regular files, one entry per path during a merge.
       if (entry.mode !== 0o100644 && entry.mode !== 0o100755) continue;
@@ -161,7 +161,9 @@ function* trackedFiles(entries: Generator<IndexEntry[], boolean, undefined>, ind
       // marks such an entry for a re-check (and empty files cost nothing to read). A conflicted
       // entry (stage 2) has no work-tree record at all.
       const trusted = entry.stage === 0 && entry.size > 0 && Math.max(stat.mtimeSec, stat.ctimeSec) < indexSec && !entry.skipWorktree;
-      files.push(trusted ? { path: entry.path, blob: entry.blob, size: entry.size, stamp: stat } : { path: entry.path, blob: entry.blob, size: entry.size });
+      // The entry is the answer (a GitFile with more fields): no copy of tens of thousands.
+      if (trusted) entry.stamp = stat;
+      files.push(entry);
       previous = entry.path;
     }
     yield files;
