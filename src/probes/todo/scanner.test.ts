@@ -426,6 +426,37 @@ describe('marker forms', () => {
     expect(brief(js('// | TODO fix the alignment'))).toEqual(['1:TODO:fix the alignment']);
   });
 
+  it('reads forms found in the JDK sources (compared with leasot, 2026-11-30)', () => {
+    const java = (src: string): string[] => brief(scan('java', src));
+    // A comment opener inside a comment starts a comment of its own.
+    expect(java('private int maxStack; // Maximum size of stack // TODO this could be made final')).toEqual(['1:TODO:this could be made final']);
+    expect(java('int a; // desc // todo: inner')).toEqual(['1:TODO:inner']);
+    expect(java('/**\n * Called by the AWT <!-- XXX CHECK! --> when the size changes\n */')).toEqual(['2:XXX:CHECK!']);
+    expect(java('/**\n * <!-- TODO: add example here -->\n */')).toEqual(['2:TODO:add example here']);
+    // ...but not a URL's slashes, nor a word glued to them.
+    expect(java('// see http://example.com/TODO list')).toEqual([]);
+    expect(java('// a//TODO b')).toEqual([]);
+    // ...nor one quoted in a code span.
+    expect(java('// write it as `x; // TODO y` to keep it')).toEqual([]);
+    expect(java('// as in `Slow. FIXME later`, here')).toEqual([]);
+    // In capitals at the start of a sentence.
+    expect(java('/* Not very efficient. TODO. */')).toEqual(['1:TODO:']);
+    expect(java('/**\n * initializing ttype.  FIXME This could be made public and\n */')).toEqual(['2:FIXME:This could be made public and']);
+    expect(java('/** segments.  XXX break out UnknownMarkerSegment as a subclass */')).toEqual(['1:XXX:break out UnknownMarkerSegment as a subclass']);
+    expect(java('// It works. todo later')).toEqual([]);
+    expect(java('// It works. The TODO list is long')).toEqual([]);
+    // A dash glued to the tag mid-comment makes a word.
+    expect(java('/* we\'ve seen a XXX- sequence */')).toEqual([]);
+    expect(java('// TODO- tidy')).toEqual(['1:TODO:tidy']);
+    expect(java('// then XXX - check')).toEqual(['1:XXX:check']);
+    // The text keeps what is left after the tag's punctuation.
+    expect(java('// TODO: ???')).toEqual(['1:TODO:???']);
+    expect(java('// [[[FIXME]]] - only if p is within')).toEqual(['1:FIXME:only if p is within']);
+    expect(java('x(); // HACK!!!')).toEqual(['1:HACK:!!!']);
+    expect(java('// [[[FIXME]]]')).toEqual(['1:FIXME:']);
+    expect(java('// TODO: %REVIEW% Not really the right error message.')).toEqual(['1:TODO:%REVIEW% Not really the right error message.']);
+  });
+
   it('accepts `@TODO`, a dash, or no punctuation for upper-case tags', () => {
     expect(brief(js('// @TODO x\n// FIXME - y\n// HACK z'))).toEqual(['1:TODO:x', '2:FIXME:y', '3:HACK:z']);
   });

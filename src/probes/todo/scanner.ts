@@ -210,7 +210,13 @@ interface Source {
 }
 
 const NON_ASCII = /[^\x00-\x7f]/;
-const LEADING_CLOSERS = /^[)\]}>.,;!?]+\s*/;
+/** Left over from the tag's own punctuation: `(TODO) x`, `[[[FIXME]]] - x`. */
+const LEADING_CLOSERS = /^[)\]}>.,;!?]+\s*(?:[-:]+\s+)?/;
+/**
+ * The end of an embedded comment the tag sits in, and what follows it: `<!-- XXX check --> when`
+ * in Javadoc, a block comment's end inside a line comment.
+ */
+const TRAILING_CLOSER = /\s*(?:-->|\*\/).*$/;
 
 function stringSource(text: string): Source {
   return {
@@ -240,6 +246,37 @@ function utf8Source(text: string, bytes: Buffer): Source {
  * or `/` (`TODO-style`, `TODO/FIXME`, `non-TODO`, `TODO-1234`) names the tag rather than marking
  * work. (Backtick code spans are handled by the caller, which counts them incrementally.)
  */
+/**
+ * Whether `p` follows a comment opener written inside the comment (`//`, `/*` or `<!--`, after a
+ * blank and before one): the text after it is a comment of its own.
+ */
+function afterInnerOpener(text: string, p: number, first: number): boolean {
+  let b = p;
+  while (b > first && isBlank(text.charCodeAt(b - 1))) b--;
+  if (b === p || b <= first) return false;
+  let opener = 0;
+  if (b - 2 >= first && text.charCodeAt(b - 1) === 47 && text.charCodeAt(b - 2) === 47) opener = 2;
+  else if (b - 2 >= first && text.charCodeAt(b - 1) === 42 && text.charCodeAt(b - 2) === 47) opener = 2;
+  else if (b - 4 >= first && text.startsWith('<!--', b - 4)) opener = 4;
+  if (opener === 0) return false;
+  // Longer runs of slashes (`////`) are one opener; before it, the start or a blank.
+  let a = b - opener;
+  while (a > first && text.charCodeAt(a - 1) === 47) a--;
+  return a === first || isBlank(text.charCodeAt(a - 1));
+}
+
+/** Whether `p` begins a sentence inside the comment: after `.`, `!` or `?` that ends a word, and a blank. */
+function startsSentence(text: string, p: number, first: number): boolean {
+  let b = p;
+  while (b > first && isBlank(text.charCodeAt(b - 1))) b--;
+  if (b === p || b - 2 < first) return false;
+  const end = text.charCodeAt(b - 1);
+  if (end !== 46 && end !== 33 && end !== 63) return false;
+  const before = text.charCodeAt(b - 2);
+  // `word.` or `word).`; not `...`, `e.g.` is accepted (rare before a tag).
+  return isWordAscii(before) || before === 41;
+}
+
 function isMention(text: string, p: number, len: number, segStart: number, segEnd: number): boolean {
   const before = p > segStart ? text.charCodeAt(p - 1) : -1;
   const after = p + len < segEnd ? text.charCodeAt(p + len) : -1;
@@ -403,7 +440,12 @@ class MarkerCollector {
       }
       // Box comments end lines with ` *`; that is decoration, not text. So is the `)` of `(TODO)`.
       if (body.endsWith('*')) body = body.replace(/\s+\*+$/, '');
-      if (LEADING_CLOSERS.test(body)) body = body.replace(LEADING_CLOSERS, '');
+      // Question and exclamation marks alone still say something: `TODO: ???`, `HACK!!!`.
+      if (LEADING_CLOSERS.test(body)) {
+        const rest = body.replace(LEADING_CLOSERS, '');
+        body = rest.length > 0 || !/[?!]/.test(body) ? rest : body;
+      }
+      if (TRAILING_CLOSER.test(body)) body = body.replace(TRAILING_CLOSER, '');
       const marker: Marker = {
         tag: found.tag,
         line: this.line,
@@ -478,14 +520,24 @@ class MarkerCollector {
         }
       }
     }
+    // The start of the comment's text, past decoration and opening brackets (`// (TODO) x`). A
+    // tag made of decoration characters (`!!!`) starts inside the decoration run. A comment
+    // opener inside the comment starts another (`x; // size // TODO y`, `<!-- XXX check -->` in
+    // Javadoc).
+    let opening = first;
+    while (opening < p && (text.charCodeAt(opening) === 40 || text.charCodeAt(opening) === 91)) opening++;
+    const commentStart = (hasAt ? p - 1 : p) <= opening && p >= segStart;
+    // (A start after an inner opener still gets the checks for code spans and mentions.)
+    const atStart = commentStart || afterInnerOpener(text, hasAt ? p - 1 : p, first);
     let q = k;
     while (q < segEnd && isBlank(text.charCodeAt(q))) q++;
     let punctuated = false;
     if (q < segEnd && text.charCodeAt(q) === 58) {
       punctuated = true;
       while (q < segEnd && text.charCodeAt(q) === 58) q++;
-    } else if (q < segEnd && text.charCodeAt(q) === 45) {
-      // `TODO - x`, `TODO -- x`; but `TODO -1 is wrong` keeps its dash.
+    } else if (q < segEnd && text.charCodeAt(q) === 45 && (q > k || atStart)) {
+      // `TODO - x`, `TODO -- x`; but `TODO -1 is wrong` keeps its dash, and in the middle of a
+      // comment a dash glued to the tag makes a word (`a XXX- sequence`), not a marker.
       let r = q;
       while (r < segEnd && r - q < 3 && text.charCodeAt(r) === 45) r++;
       if (r >= segEnd || isBlank(text.charCodeAt(r))) {
@@ -493,12 +545,9 @@ class MarkerCollector {
         q = r;
       }
     }
-    // The start of the comment's text, past decoration and opening brackets (`// (TODO) x`). A
-    // tag made of decoration characters (`!!!`) starts inside the decoration run.
-    let opening = first;
-    while (opening < p && (text.charCodeAt(opening) === 40 || text.charCodeAt(opening) === 91)) opening++;
-    const atStart = (hasAt ? p - 1 : p) <= opening && p >= segStart;
-    const explicit = hasAt || ownerStart >= 0 || punctuated;
+    // In capitals at the start of a sentence (`Slow. TODO: index it`, `…this.  FIXME That`), a
+    // tag opens a note of its own, as at the start of the comment.
+    const explicit = hasAt || ownerStart >= 0 || punctuated || (upper && startsSentence(text, hasAt ? p - 1 : p, first));
     // A tag alone in a table cell (`* | XXX | -08:00 |`, a format token in a documented table)
     // names a value; `|` is decoration only to find where a comment's text starts.
     if (!explicit && isTableCell(text, p, k, segStart, segEnd)) return null;
@@ -512,7 +561,7 @@ class MarkerCollector {
     } else if (!atStart && !explicit) {
       return null;
     }
-    return { tag, ownerStart, ownerEnd, textStart: punctuated ? q : k, atStart };
+    return { tag, ownerStart, ownerEnd, textStart: punctuated ? q : k, atStart: commentStart };
   }
 }
 
