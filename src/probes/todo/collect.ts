@@ -1,12 +1,13 @@
 /**
  * Finds the files of a repository worth scanning and scans them: on the main thread, joined by
  * worker threads when the tree is large enough to pay for their start-up (50-150 ms each). The
- * main thread scans too because it has nothing else to do, and because it needs no start-up: the
- * scan begins with the first chunk of git's index while the workers are still starting.
+ * main thread scans too: once it has listed the files it has nothing else to do but feed the
+ * workers, and it needs no start-up.
  *
  * Listing and scanning overlap: at the top of a work tree git's index is read in chunks, and the
- * workers get the first files while the rest is read; git needs a walk of the whole work tree for
- * untracked files, so the scan of tracked files goes on while that walk does.
+ * workers get the first files while the rest is read (and while they are still starting, the
+ * main thread reads); git needs a walk of the whole work tree for untracked files, so the scan of
+ * tracked files goes on while that walk does.
  */
 import { existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
