@@ -465,8 +465,8 @@ async function scanOnMainThread(root: string, queue: FileQueue, tally: Tally, ba
       tally.add(prepared, scanBatch(root, prepared.batch, batchOptions));
     }
     // While files are waiting, taking the next batch resolves at once: let the workers' answers
-    // (and their next batches) through in between.
-    if (withWorkers) await new Promise<void>((resolve) => setImmediate(resolve));
+    // (and their next batches) through in between, and a server's requests (prodeng serve).
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
 }
 
