@@ -185,3 +185,13 @@ describe("collectMarkers and prodeng's own cache", () => {
     expect(collected.excluded).toBe(1);
   });
 });
+
+describe('collectMarkers when a worker fails', () => {
+  it('fails the scan instead of hanging or going on alone', async () => {
+    repo = tempRepo();
+    cache = tempDir();
+    fill(repo);
+    // Under the TypeScript sources there is no compiled worker script to start: the worker fails.
+    await expect(collect({ workers: 2 })).rejects.toThrow(/scan-worker\.js/);
+  });
+});

@@ -292,7 +292,12 @@ export async function collectMarkers(root: string, config: TodoConfig, options: 
     const scan = async (listing: Promise<unknown>): Promise<BatchResult> => {
       const tally = new Tally(bridge, queue, options);
       const here = listing.then(() => scanOnMainThread(root, queue, tally, batchOptions, options, pool !== undefined));
-      await Promise.all([here, pool?.scan(queue, tally, options)]);
+      // A failed worker fails the scan: the main thread stops too rather than scan on for nothing.
+      const there = pool?.scan(queue, tally, options).catch((error: unknown) => {
+        tally.stopped = true;
+        throw error;
+      });
+      await Promise.all([here, there]);
       return tally.total;
     };
     let scanning: Promise<BatchResult>;
@@ -426,6 +431,8 @@ function scanWorkerUrl(): URL {
 class Tally {
   readonly total = emptyBatch();
   private done = 0;
+  /** Set when another thread failed: the scan's result will not be used. */
+  stopped = false;
 
   constructor(
     private readonly bridge: CacheBridge,
@@ -448,6 +455,7 @@ async function scanOnMainThread(root: string, queue: FileQueue, tally: Tally, ba
   const size = withWorkers ? MAIN_BATCH_SIZE : BATCH_SIZE;
   for (let taken = await queue.take(size, 'main'); taken !== null; taken = await queue.take(size, 'main')) {
     options.signal.throwIfAborted();
+    if (tally.stopped) return;
     let batch: Taken = taken;
     if (withWorkers && !taken.large) {
       batch = { files: [], positions: [] };
