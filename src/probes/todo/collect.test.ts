@@ -195,3 +195,30 @@ describe('collectMarkers when a worker fails', () => {
     await expect(collect({ workers: 2 })).rejects.toThrow(/scan-worker\.js/);
   });
 });
+
+describe('collectMarkers on a split index without git', () => {
+  it('completes the listing by walking the directory, and says git is missing', async () => {
+    repo = tempRepo();
+    cache = tempDir();
+    fill(repo);
+    repo.git('config', 'splitIndex.maxPercentChange', '100');
+    ageIndex(repo.dir);
+    repo.git('update-index', '--split-index');
+    ageIndex(repo.dir);
+    repo.write('a/new.ts', '// TODO: added after the split\n');
+    repo.git('update-index', '--add', 'a/new.ts');
+    const path = process.env.PATH;
+    process.env.PATH = ''; // no git to ask
+    try {
+      const collected = await collectMarkers(repo.dir, todoConfigSchema.parse({ blame: false }), {
+        signal: new AbortController().signal,
+        progress: () => undefined,
+        indexChunkSize: 1,
+      });
+      expect(collected.gitMissing).toBe(true);
+      expect(collected.found.map((file) => file.path)).toEqual(['a/new.ts', 'bin/tool', 'src/a.ts', 'src/b.py', '日本語/メモ.ts']);
+    } finally {
+      process.env.PATH = path;
+    }
+  });
+});

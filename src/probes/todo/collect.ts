@@ -20,7 +20,7 @@ import type { ProgressFn } from '../../core/probe.js';
 import { CommandNotFoundError, gitListTracked, gitListUntracked, gitWorkTree, readTrackedChunksFromIndex, type GitFile } from '../../util/git.js';
 import { walkFiles } from '../../util/walk.js';
 import { DEFAULT_EXCLUDES, type TodoConfig } from './config.js';
-import { emptyBatch, mergeBatch, scanBatch, type Batch, type BatchAnswer, type BatchOptions, type BatchResult } from './scan-batch.js';
+import { emptyBatch, mergeBatch, scanBatch, type Batch, type BatchAnswer, type BatchOptions, type BatchResult, type FileMarkers } from './scan-batch.js';
 import { cacheKey, ScanCache, writeStamp } from './scan-cache.js';
 
 /** Below this many files the scan stays on the main thread. */
@@ -180,6 +180,14 @@ class FileQueue {
     this.wake();
   }
 
+  /** Drops what is waiting and closes: every thread's next take() answers null. */
+  cancel(): void {
+    this.head = this.files.length;
+    this.large.length = 0;
+    this.largePositions.length = 0;
+    this.close();
+  }
+
   get pending(): number {
     return this.files.length - this.head + this.large.length;
   }
@@ -332,10 +340,11 @@ export async function collectMarkers(root: string, config: TodoConfig, options: 
       indexRead();
       if (!complete) {
         // A split or sparse index, found part way: what was queued are real index entries; git
-        // lists the rest.
-        const listing = await gitListTracked(root, options.signal);
+        // lists the rest (without git, a walk of the directory does).
+        const listing = await gitListTracked(root, options.signal).catch(whenGitMissing);
         const queued = new Set(read.flat().map((file) => file.path));
-        enqueue(listing.filter((file) => !queued.has(file.path)));
+        const all = listing ?? walkFiles(root, { signal: options.signal, onError: (path, error) => errors.push({ path, message: `cannot list ${path}: ${error.message}` }) }).map((path) => ({ path }));
+        enqueue(all.filter((file) => !queued.has(file.path)));
       }
       rest = untracked.then(
         (paths) => enqueue(untrackedOnly(paths)),
@@ -374,9 +383,11 @@ export async function collectMarkers(root: string, config: TodoConfig, options: 
     const [result] = await Promise.all([scanning, listed]);
     if (stamped) bridge.save();
     // Batches finish in any order; keep the result independent of scheduling.
-    result.found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    // (By path; for a path listed twice, see below, the tracked copy first.)
+    const untrackedLast = (file: FileMarkers) => (file.indexBlob === undefined ? 1 : 0);
+    result.found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : untrackedLast(a) - untrackedLast(b)));
     // A file listed both as tracked (read from the index) and untracked (git, a moment later)
-    // when the index changed in between: once is enough.
+    // when the index changed in between: once is enough, as tracked.
     const found = result.found.filter((file, i) => i === 0 || file.path !== result.found[i - 1]!.path);
     return {
       ...result,
@@ -389,6 +400,8 @@ export async function collectMarkers(root: string, config: TodoConfig, options: 
       fromCache: bridge.fromCache,
     };
   } finally {
+    // On failure (a listing failed, a worker died, an abort) no thread goes on scanning for nothing.
+    queue.cancel();
     await pool?.close();
   }
 }
@@ -501,19 +514,26 @@ class WorkerPool {
             const feed = () => {
               if (options.signal.aborted) return reject(options.signal.reason);
               inFlight++;
-              queue.take(queue.batchSize(this.workers.length + 1), 'worker').then((taken) => {
-                if (taken === null) {
-                  if (--inFlight === 0) resolve();
-                  return;
-                }
-                const prepared = tally.prepare(taken);
-                sent.push(prepared);
-                worker.postMessage(prepared.batch);
-              }, reject);
+              queue
+                .take(queue.batchSize(this.workers.length + 1), 'worker')
+                .then((taken) => {
+                  if (taken === null) {
+                    if (--inFlight === 0) resolve();
+                    return;
+                  }
+                  const prepared = tally.prepare(taken);
+                  sent.push(prepared);
+                  worker.postMessage(prepared.batch);
+                })
+                .catch(reject);
             };
             worker.on('message', (answer: BatchAnswer) => {
               inFlight--;
-              tally.add(sent.shift()!, answer);
+              try {
+                tally.add(sent.shift()!, answer);
+              } catch (error) {
+                return reject(error);
+              }
               feed();
             });
             worker.once('error', reject);
