@@ -147,7 +147,7 @@ class CacheBridge {
 class FileQueue {
   private readonly files: GitFile[] = [];
   private head = 0;
-  /** Large files the main thread passed on to the workers (see MAIN_FILE_LIMIT). */
+  /** Large files, for the workers (see routeLarge and MAIN_FILE_LIMIT). */
   private readonly positions: number[] = [];
   private readonly large: GitFile[] = [];
   private readonly largePositions: number[] = [];
@@ -204,27 +204,20 @@ class FileQueue {
 
   /**
    * The next batch, waiting for more files if needed; null once closed and drained. A worker gets
-   * the large files first (see routeLarge and passOn), one at a time; the main thread only once
-   * nothing else is left. `large` says the batch is of those.
+   * the large files first (see routeLarge), one at a time; the main thread only once nothing else
+   * is left.
    */
-  async take(size: number, taker: 'main' | 'worker'): Promise<(Taken & { large: boolean }) | null> {
+  async take(size: number, taker: 'main' | 'worker'): Promise<Taken | null> {
     while (this.pending === 0 && !this.closed) await new Promise<void>((resolve) => this.waiters.push(resolve));
     if (this.pending === 0) return null;
     if (this.large.length > 0 && (taker === 'worker' || this.head === this.files.length)) {
       const n = Math.min(size, LARGE_BATCH_SIZE);
-      return { files: this.large.splice(0, n), positions: this.largePositions.splice(0, n), large: true };
+      return { files: this.large.splice(0, n), positions: this.largePositions.splice(0, n) };
     }
     const start = this.head;
     const files = this.files.slice(start, start + size);
     this.head += files.length;
-    return { files, positions: this.positions.slice(start, start + size), large: false };
-  }
-
-  /** Leaves a file to the workers. */
-  passOn(file: GitFile, position: number): void {
-    this.large.push(file);
-    this.largePositions.push(position);
-    this.wake();
+    return { files, positions: this.positions.slice(start, start + size) };
   }
 
   private wake(): void {
@@ -469,22 +462,8 @@ async function scanOnMainThread(root: string, queue: FileQueue, tally: Tally, ba
   for (let taken = await queue.take(size, 'main'); taken !== null; taken = await queue.take(size, 'main')) {
     options.signal.throwIfAborted();
     if (tally.stopped) return;
-    let batch: Taken = taken;
-    if (withWorkers && !taken.large) {
-      batch = { files: [], positions: [] };
-      taken.files.forEach((file, i) => {
-        if ((file.size ?? 0) > MAIN_FILE_LIMIT) {
-          queue.passOn(file, taken.positions[i]!);
-        } else {
-          batch.files.push(file);
-          batch.positions.push(taken.positions[i]!);
-        }
-      });
-    }
-    if (batch.files.length > 0) {
-      const prepared = tally.prepare(batch);
-      tally.add(prepared, scanBatch(root, prepared.batch, batchOptions));
-    }
+    const prepared = tally.prepare(taken);
+    tally.add(prepared, scanBatch(root, prepared.batch, batchOptions));
     // While files are waiting, taking the next batch resolves at once: let the workers' answers
     // (and their next batches) through in between, and a server's requests (prodeng serve).
     await new Promise<void>((resolve) => setImmediate(resolve));

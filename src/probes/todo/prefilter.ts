@@ -28,7 +28,7 @@ const TABLES = 2048;
 const STRIDE = 128;
 const MAX_TAGS = 16;
 const MAX_TAG_BYTES = 32;
-/** The SIMD loop reads up to 18 bytes past a file's end. */
+/** The SIMD loop reads up to 17 bytes past a file's end. */
 const SLACK = 64;
 const PAGE = 65_536;
 

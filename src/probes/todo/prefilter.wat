@@ -31,7 +31,7 @@
 ;;   [2048, 2144)  the six tables: first byte by low half, by high half; second byte, likewise;
 ;;                 third byte, likewise.
 ;;   [4096, ...)   the file's bytes, followed by at least 32 bytes of slack that loads may touch
-;;                 (18 past the end at most).
+;;                 (17 past the end at most).
 (module
   (memory (export "memory") 2)
 
