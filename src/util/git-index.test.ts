@@ -2,7 +2,7 @@ import { lstatSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempRepo, type TempRepo } from '../../test/support/repo.js';
+import { splitIndexThenAdd, tempRepo, type TempRepo } from '../../test/support/repo.js';
 import { gitListTracked, readTrackedChunksFromIndex, readTrackedFromIndex, type GitFile } from './git.js';
 import { parseGitIndex } from './git-index.js';
 
@@ -111,15 +111,7 @@ describe('readTrackedFromIndex', () => {
   it('says so when a split index shows only after some chunks were read', () => {
     repo = tempRepo();
     fillRepo(repo);
-    repo.git('config', 'splitIndex.maxPercentChange', '100');
-    ageIndex(repo.dir);
-    repo.git('update-index', '--split-index');
-    // Not racily clean, so that adding leaves the shared entries alone: the main index then holds
-    // the new entries only, and they are read before the extension that says the index is split.
-    ageIndex(repo.dir);
-    repo.write('0-new.txt', 'one\n');
-    repo.write('1-new.txt', 'two\n');
-    repo.git('update-index', '--add', '0-new.txt', '1-new.txt');
+    splitIndexThenAdd(repo, { '0-new.txt': 'one\n', '1-new.txt': 'two\n' });
     const chunks = readTrackedChunksFromIndex(repo.dir, 1)!;
     const read: string[] = [];
     let next = chunks.next();

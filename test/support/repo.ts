@@ -3,7 +3,7 @@
  * directory that is removed afterwards.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -55,4 +55,24 @@ export function tempRepo(options: { git?: boolean; name?: string } = {}): TempRe
     git,
     remove: parent.remove,
   };
+}
+
+/**
+ * Splits the repository's index (`git update-index --split-index`) and then adds `files`, so that
+ * their entries live in the small main index, ahead of the extension that says it is split (the
+ * names sort first), while every other entry stays in the shared index: what a reader of the
+ * index meets part way through. Entries are kept from looking racily clean, so that adding leaves
+ * the shared ones alone.
+ */
+export function splitIndexThenAdd(r: TempRepo, files: Record<string, string>): void {
+  const age = () => {
+    const later = new Date(Date.now() + 10_000);
+    utimesSync(join(r.dir, '.git', 'index'), later, later);
+  };
+  r.git('config', 'splitIndex.maxPercentChange', '100'); // never merged back, however much is added
+  age();
+  r.git('update-index', '--split-index');
+  age();
+  for (const [path, content] of Object.entries(files)) r.write(path, content);
+  r.git('update-index', '--add', ...Object.keys(files));
 }

@@ -1,7 +1,7 @@
 import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir, tempRepo, type TempRepo } from '../../../test/support/repo.js';
+import { splitIndexThenAdd, tempDir, tempRepo, type TempRepo } from '../../../test/support/repo.js';
 import { collectMarkers, type Collected } from './collect.js';
 import { todoConfigSchema } from './config.js';
 
@@ -141,16 +141,7 @@ describe('collectMarkers on an index it can only read in part', () => {
     repo = tempRepo();
     cache = tempDir();
     fill(repo);
-    // Never merged back into the shared index, however much is added.
-    repo.git('config', 'splitIndex.maxPercentChange', '100');
-    repo.git('update-index', '--split-index');
-    // Not racily clean, so that adding leaves the shared entries alone.
-    ageIndex(repo.dir);
-    // New entries live in the main index, before the extension that says it is split (and these
-    // come before the nameless entries that stand for shared ones).
-    repo.write('a/new.ts', '// TODO: added after the split\n');
-    repo.write('a/z.ts', '// FIXME: also new\n');
-    repo.git('update-index', '--add', 'a/new.ts', 'a/z.ts');
+    splitIndexThenAdd(repo, { 'a/new.ts': '// TODO: added after the split\n', 'a/z.ts': '// FIXME: also new\n' });
     const collected = await collectMarkers(repo.dir, todoConfigSchema.parse({ blame: false }), {
       signal: new AbortController().signal,
       progress: () => undefined,
@@ -201,12 +192,7 @@ describe('collectMarkers on a split index without git', () => {
     repo = tempRepo();
     cache = tempDir();
     fill(repo);
-    repo.git('config', 'splitIndex.maxPercentChange', '100');
-    ageIndex(repo.dir);
-    repo.git('update-index', '--split-index');
-    ageIndex(repo.dir);
-    repo.write('a/new.ts', '// TODO: added after the split\n');
-    repo.git('update-index', '--add', 'a/new.ts');
+    splitIndexThenAdd(repo, { 'a/new.ts': '// TODO: added after the split\n' });
     const path = process.env.PATH;
     process.env.PATH = ''; // no git to ask
     try {
