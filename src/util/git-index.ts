@@ -8,7 +8,6 @@
  * version, a truncated file) the reader returns null and callers ask git instead, so an unusual
  * repository is never misread. Format: https://git-scm.com/docs/index-format
  */
-import { readFileSync } from 'node:fs';
 
 export interface IndexEntry {
   /** Path relative to the top of the work tree, forward slashes. */
@@ -53,19 +52,9 @@ const HASH_BYTES = 20;
 const FIXED_BYTES = 40 + HASH_BYTES + 2;
 
 /**
- * The entries of an index file, in index order (sorted by path, then stage); null when the file
- * cannot be read or uses a feature this reader leaves to git.
+ * The entries of an index file's bytes, in index order (sorted by path, then stage); null when it
+ * uses a feature this reader leaves to git.
  */
-export function readGitIndex(file: string): IndexEntry[] | null {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch {
-    return null;
-  }
-  return parseGitIndex(bytes);
-}
-
 export function parseGitIndex(bytes: Buffer): IndexEntry[] | null {
   const entries: IndexEntry[] = [];
   const chunks = parseGitIndexChunks(bytes);

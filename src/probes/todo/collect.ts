@@ -147,8 +147,9 @@ class CacheBridge {
 class FileQueue {
   private readonly files: GitFile[] = [];
   private head = 0;
-  /** Large files, for the workers (see routeLarge and MAIN_FILE_LIMIT). */
+  /** Each file's position in the whole scan (the scan cache's order). */
   private readonly positions: number[] = [];
+  /** Large files, for the workers (see routeLarge and MAIN_FILE_LIMIT). */
   private readonly large: GitFile[] = [];
   private readonly largePositions: number[] = [];
   private closed = false;
