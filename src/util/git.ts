@@ -155,14 +155,13 @@ function* trackedFiles(entries: Generator<IndexEntry[], boolean, undefined>, ind
       // Exactly what gitListTracked lists: regular files, one entry per path during a merge.
       if (entry.mode !== 0o100644 && entry.mode !== 0o100755) continue;
       if ((entry.stage !== 0 && entry.stage !== 2) || entry.path === previous) continue;
-      const { stat } = entry;
       // Git's "racy clean" rule, at whole seconds: a file written in the second the index was
       // written (or later) may have changed again without its times showing it. Size 0 is how git
       // marks such an entry for a re-check (and empty files cost nothing to read). A conflicted
       // entry (stage 2) has no work-tree record at all.
-      const trusted = entry.stage === 0 && entry.size > 0 && Math.max(stat.mtimeSec, stat.ctimeSec) < indexSec && !entry.skipWorktree;
+      const trusted = entry.stage === 0 && entry.size > 0 && entry.changedSec < indexSec && !entry.skipWorktree;
       // The entry is the answer (a GitFile with more fields): no copy of tens of thousands.
-      if (trusted) entry.stamp = stat;
+      entry.trusted = trusted;
       files.push(entry);
       previous = entry.path;
     }
