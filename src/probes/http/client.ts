@@ -8,8 +8,8 @@
  * still measured; whether the chain and name verify is recorded in `tls.verified` (the tls probe
  * judges certificates).
  */
-import { type IncomingMessage, request as httpRequest, type ClientRequest } from 'node:http';
-import { request as httpsRequest, type RequestOptions } from 'node:https';
+import type { IncomingMessage, ClientRequest } from 'node:http';
+import type { RequestOptions } from 'node:https';
 import { isIP, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -166,7 +166,10 @@ export async function request(url: URL, options: GetOptions): Promise<Outcome> {
 
     let req: ClientRequest;
     try {
-      req = (https ? httpsRequest : httpRequest)(requestOptions);
+      // Loaded on first use: an ESM import of node:http(s) costs every start of the CLI ~25 ms
+      // (Node copies their exports for it, which loads the undici behind their lazy getters),
+      // and most observations make no HTTP request.
+      req = https ? process.getBuiltinModule('node:https').request(requestOptions) : process.getBuiltinModule('node:http').request(requestOptions);
     } catch (error) {
       const { kind, code, message } = classify(error);
       resolve({ kind: 'error', url: url.href, error: kind, code, message, timings: { ...timings, totalMs: since() }, tls });
