@@ -98,9 +98,11 @@ class CacheBridge {
       // Only a stamp git's index vouches for can make a cached answer hold.
       const file = files[i]!;
       entries[i] = -1;
-      if (file.stamp === undefined) continue;
-      writeStamp(stamps, i * 6, file.stamp);
-      const entry = this.cache.lookup(file.path, file.blob!, file.stamp);
+      // Read once: an index entry makes its stamp and blob id from the index's bytes when asked.
+      const stamp = file.stamp;
+      if (stamp === undefined) continue;
+      writeStamp(stamps, i * 6, stamp);
+      const entry = this.cache.lookup(file.path, file.blob!, stamp);
       entries[i] = entry;
       if (entry >= 0) verify[i] = 1;
     }

@@ -60,6 +60,29 @@ describe('ScanCache', () => {
     }
   });
 
+  it('finds entries stored in an order JavaScript does not sort them in, and misses new paths', () => {
+    dir = tempDir();
+    // Git sorts by bytes: U+FFFD (EF BF BD) before U+1F600 (F0 9F 98 80); as UTF-16 the emoji's
+    // surrogate (D83D) sorts first. And a listing git completed may be in any order.
+    const names = ['a/\uFFFD.ts', 'a/\u{1F600}.ts', 'z.ts', 'b.ts'];
+    const first = ScanCache.load(dir.dir, ROOT, KEY);
+    names.forEach((name, n) => first.record(n, name, blob(n), asArray(stamp(n)), 0, 0));
+    first.save();
+    const second = ScanCache.load(dir.dir, ROOT, KEY);
+    for (const n of [3, 1, 0, 2]) expect(second.lookup(names[n]!, blob(n), stamp(n)), names[n]).toBe(n);
+    expect(second.lookup('c.ts', blob(9), stamp(9))).toBe(-1);
+
+    const sorted = ScanCache.load(dir.dir, '/sorted', KEY);
+    ['a.ts', 'b.ts', 'd.ts'].forEach((name, n) => sorted.record(n, name, blob(n), asArray(stamp(n)), 0, 0));
+    sorted.save();
+    const again = ScanCache.load(dir.dir, '/sorted', KEY);
+    expect(again.lookup('c.ts', blob(9), stamp(9))).toBe(-1);
+    expect(again.lookup('0.ts', blob(9), stamp(9))).toBe(-1);
+    expect(again.lookup('e.ts', blob(9), stamp(9))).toBe(-1);
+    expect(again.lookup('d.ts', blob(2), stamp(2))).toBe(2);
+    expect(again.lookup('a.ts', blob(0), stamp(0))).toBe(0);
+  });
+
   it('keeps what was reused and ages out the rest; writes nothing when nothing changed', () => {
     dir = tempDir();
     const first = ScanCache.load(dir.dir, ROOT, KEY);
