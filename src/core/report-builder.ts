@@ -34,8 +34,10 @@ export async function buildReport(
     const isLatest = (await store.listSnapshots(snapshot.system, { limit: 1 }))[0]?.id === id;
     // The current backlog only makes sense for a system's latest snapshot; an older one is
     // reported as it was.
-    findings.push(...(options.backlog !== false && isLatest ? await store.currentFindings(snapshot.system) : await store.findingsAt(id)));
-    metrics.push(...(await store.metricsAt(id)));
+    const found = options.backlog !== false && isLatest ? await store.currentFindings(snapshot.system) : await store.findingsAt(id);
+    // One by one: spreading a backlog of 100k+ findings into push() overflows the stack.
+    for (const finding of found) findings.push(finding);
+    for (const metric of await store.metricsAt(id)) metrics.push(metric);
   }
   const ranked = rankFindings(findings, options.now);
   const rules: Record<string, RuleMeta> = {};
