@@ -146,6 +146,18 @@ export interface Language {
   regexKeywords?: readonly string[];
   /** Regex literals may span lines (Perl and Ruby `/…/x` with comments in them). */
   regexMultiline?: boolean;
+  /**
+   * A line break ends a statement (Ruby): a `/` or `%` first on its line opens a literal, whatever
+   * ended the line before (unless that line ends with a `\` continuation).
+   */
+  statementNewlines?: boolean;
+  /** `:name` symbols (Ruby): `:%`, `:/` and `` :` `` name operators, they open no literal. */
+  colonSymbols?: boolean;
+  /**
+   * Lines that end the code (Ruby's `__END__`): what follows is data, neither code nor comments.
+   * Recognised alone on a line, in the first column.
+   */
+  dataSections?: readonly string[];
   /** Languages of embedded regions (mode `markup`, `frontmatter`); ids of entries in this table. */
   embedded?: { script?: string; style?: string; php?: string; frontmatter?: string };
   /** Not chosen by file name (reached only as an embedded language). */
@@ -478,13 +490,18 @@ export const LANGUAGES: readonly Language[] = [
     ],
     lineComments: [{ token: '#', notAfter: '?' }],
     blockComments: [{ open: '=begin', close: '\n=end', at: 'column-1' }],
+    // `$"`, `$'` and `` $` `` are globals (loaded features, postmatch, prematch), not strings; so
+    // are `:$'` and friends as symbols, and `` :` `` names the backtick method.
     strings: [
-      { ...DQ_ML, interpolation: [{ open: '#{', close: '}' }] },
-      { ...SQ_ML, notAfter: '?' },
-      { open: '`', close: '`', escape: '\\', multiline: true, interpolation: [{ open: '#{', close: '}' }] },
+      { ...DQ_ML, interpolation: [{ open: '#{', close: '}' }], notAfter: '$' },
+      { ...SQ_ML, notAfter: '?$' },
+      { open: '`', close: '`', escape: '\\', multiline: true, interpolation: [{ open: '#{', close: '}' }], notAfter: '$:' },
     ],
     modes: ['ruby-heredoc', 'ruby-percent', 'regex'],
     regexMultiline: true,
+    statementNewlines: true,
+    colonSymbols: true,
+    dataSections: ['__END__'],
     regexKeywords: ['if', 'elsif', 'unless', 'while', 'until', 'and', 'or', 'not', 'when', 'return', 'then', 'in'],
   },
   {

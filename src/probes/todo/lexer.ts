@@ -81,7 +81,12 @@ export interface CompiledLanguage {
   dispatch: (Handler[] | undefined)[];
   regexKeywords: ReadonlySet<string>;
   regexMultiline: boolean;
+  statementNewlines: boolean;
+  colonSymbols: boolean;
 }
+
+/** What decides whether a `/` or `%` opens a literal (see {@link inValuePosition}). */
+type ValueRules = Pick<CompiledLanguage, 'regexKeywords' | 'statementNewlines' | 'colonSymbols'>;
 
 export class LexState {
   readonly text: string;
@@ -514,18 +519,26 @@ const bracketHandler: Handler = {
 // ---------------------------------------------------------------------------------------------
 // Heredocs and indented bodies: noted when the opener is seen, skipped at the next line break.
 
-const newlineHandler: Handler = {
-  order: -1,
-  lex(st, i, end) {
-    const text = st.text;
-    let p = skipBreak(text, i);
-    if (st.pending.length === 0) return p;
-    const list = st.pending;
-    st.pending = [];
-    for (const pd of list) p = skipBody(st, pd, p, end);
-    return Math.min(p, end);
-  },
-};
+/** Line breaks: bodies of heredocs (and the like) opened on the line; data sections (`__END__`). */
+function newlineHandler(dataSections: readonly string[]): Handler {
+  return {
+    order: -1,
+    lex(st, i, end) {
+      const text = st.text;
+      let p = skipBreak(text, i);
+      if (st.pending.length > 0) {
+        const list = st.pending;
+        st.pending = [];
+        for (const pd of list) p = skipBody(st, pd, p, end);
+        p = Math.min(p, end);
+      }
+      for (const token of dataSections) {
+        if (text.startsWith(token, p) && (p + token.length >= end || isEol(text.charCodeAt(p + token.length)))) return end;
+      }
+      return p;
+    },
+  };
+}
 
 function skipBody(st: LexState, pd: Pending, from: number, end: number): number {
   const text = st.text;
@@ -646,25 +659,40 @@ function prevSignificant(st: LexState, i: number): number {
 /** After these a `/` starts a regex (or a Ruby `%(...)` a literal), not a division. */
 const REGEX_PRECEDERS = new Set([...'(,=:[!&|?{};+-*%<>~^'].map((c) => c.charCodeAt(0)));
 
-function inValuePosition(st: LexState, i: number, keywords: ReadonlySet<string>): boolean {
+function inValuePosition(st: LexState, i: number, rules: ValueRules): boolean {
   const text = st.text;
+  // Ruby's `:%` and `:/` are symbols (`alias_method :%, :at`), unless the colon ends a hash key
+  // or keyword argument (`a:%w[x]`) or is half of `::`.
+  if (rules.colonSymbols && i > 0 && text.charCodeAt(i - 1) === 58) {
+    const before = i > 1 ? text.charCodeAt(i - 2) : NaN;
+    if (!isWordAscii(before) && before !== 58) return false;
+  }
   const k = prevSignificant(st, i);
   if (k < 0) return true;
   const c = text.charCodeAt(k);
+  // Where a line break ends the statement, a `/` first on its line starts one: a literal.
+  if (rules.statementNewlines && c !== 92 && firstOnLine(text, i)) return true;
   if (isWordAscii(c)) {
     let s = k;
     while (s > 0 && k - s < 12 && isWordAscii(text.charCodeAt(s - 1))) s--;
-    return keywords.has(text.slice(s, k + 1)) && (s === 0 || text.charCodeAt(s - 1) !== 46);
+    return rules.regexKeywords.has(text.slice(s, k + 1)) && (s === 0 || text.charCodeAt(s - 1) !== 46);
   }
   return REGEX_PRECEDERS.has(c);
 }
 
-function regexHandler(cl: { regexKeywords: ReadonlySet<string>; regexMultiline: boolean }): Handler {
+/** Whether only blanks precede offset `i` on its line. */
+function firstOnLine(text: string, i: number): boolean {
+  let k = i - 1;
+  while (k >= 0 && isBlank(text.charCodeAt(k))) k--;
+  return k < 0 || isEol(text.charCodeAt(k));
+}
+
+function regexHandler(cl: ValueRules & { regexMultiline: boolean }): Handler {
   return {
     order: 1,
     lex(st, i, end) {
       const text = st.text;
-      if (!inValuePosition(st, i, cl.regexKeywords)) return -1;
+      if (!inValuePosition(st, i, cl)) return -1;
       let inClass = false;
       let k = i + 1;
       // A failed guess scans to the line end; a budget keeps a long line of them (`=/[=/[...`)
@@ -758,7 +786,7 @@ function isDelimiter(c: number): boolean {
   return !(Number.isNaN(c) || isWord(c) || isSpace(c));
 }
 
-function rubyPercentHandler(cl: { regexKeywords: ReadonlySet<string> }): Handler {
+function rubyPercentHandler(cl: ValueRules): Handler {
   return {
     order: 1,
     lex(st, i, end) {
@@ -769,7 +797,7 @@ function rubyPercentHandler(cl: { regexKeywords: ReadonlySet<string> }): Handler
       if (k >= end) return -1;
       const d = text.charCodeAt(k);
       if (!isDelimiter(d)) return -1;
-      if (!letter && (d === 61 || !inValuePosition(st, i, cl.regexKeywords))) return -1;
+      if (!letter && (d === 61 || !inValuePosition(st, i, cl))) return -1;
       if (letter && i > 0 && isWord(text.charCodeAt(i - 1))) return -1;
       let p = scanDelimited(st, k, end, 92);
       while (p < end && isLetter(text.charCodeAt(p))) p++;
@@ -1316,6 +1344,8 @@ export function compileLanguage(language: Language): CompiledLanguage {
     dispatch: new Array<Handler[] | undefined>(128).fill(undefined),
     regexKeywords: new Set(language.regexKeywords ?? []),
     regexMultiline: language.regexMultiline === true,
+    statementNewlines: language.statementNewlines === true,
+    colonSymbols: language.colonSymbols === true,
   };
   const entries: [string, Handler][] = [];
   for (const rule of language.lineComments ?? []) {
@@ -1334,8 +1364,9 @@ export function compileLanguage(language: Language): CompiledLanguage {
   const interpolations = strings.flatMap((s) => s.interpolation ?? []);
   if (docstrings) for (const c of '()[]{}') entries.push([c, bracketHandler]);
   for (const ip of interpolations) entries.push([ip.open.slice(-1), bracketHandler], [ip.close, bracketHandler]);
-  if ((language.modes ?? []).some((m) => NEEDS_NEWLINE.has(m))) {
-    entries.push(['\n', newlineHandler], ['\r', newlineHandler]);
+  if ((language.modes ?? []).some((m) => NEEDS_NEWLINE.has(m)) || language.dataSections !== undefined) {
+    const handler = newlineHandler(language.dataSections ?? []);
+    entries.push(['\n', handler], ['\r', handler]);
   }
   for (const [ch, handler] of entries) {
     const code = ch.charCodeAt(0);

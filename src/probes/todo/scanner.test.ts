@@ -387,6 +387,38 @@ describe('Perl and Ruby constructs found on real code (perl 5.36 and CPython 3.1
     expect(brief(scan('ruby', 'r = %r{a}\nx = /a\n  b # it\'s\n/x\n# TODO: after\n'))).toEqual(['5:TODO:after']);
   });
 
+  it('reads Ruby\'s `$\'`, `` $` `` and `$"` as globals and `:%`, `:/`, `` :` `` as symbols (Rails, nokogiri)', () => {
+    const ruby = (src: string) => brief(scan('ruby', src));
+    expect(ruby('x = $`\n# TODO: after backtick global\n')).toEqual(['2:TODO:after backtick global']);
+    expect(ruby('raw = $` + $\'\n# TODO: after postmatch\n')).toEqual(['2:TODO:after postmatch']);
+    expect(ruby('y = $"\n# TODO: after loaded-features global\n')).toEqual(['2:TODO:after loaded-features global']);
+    expect(ruby('h = { :$" => 1 }\n# TODO: after symbol\n')).toEqual(['2:TODO:after symbol']);
+    expect(ruby('s = "#{$`}::x"\n# TODO: after interpolation\n')).toEqual(['2:TODO:after interpolation']);
+    expect(ruby("x = $'\ny = '# TODO: inside a string'\n")).toEqual([]);
+    expect(ruby('ops = [:%, :/]\n# TODO: one\n')).toEqual(['2:TODO:one']);
+    expect(ruby('ops = [:/, :%]\n# TODO: two\n')).toEqual(['2:TODO:two']);
+    expect(ruby('m = :`\n# TODO: three\n')).toEqual(['2:TODO:three']);
+    expect(ruby('send(:%, 2)\nalias_method :%, :at\n# TODO: four\n')).toEqual(['3:TODO:four']);
+    // Still literals: after a hash key or keyword argument, and after `::`.
+    expect(ruby('f(a:%w[# TODO no])\ng(b:/# FIXME no/)\n')).toEqual([]);
+  });
+
+  it('reads a Ruby `/` or `%` first on its line as a literal: a line break ended the statement (rubocop)', () => {
+    const ruby = (src: string) => brief(scan('ruby', src));
+    expect(ruby("def f(s)\n  /'/.match?(s)\nend\n# TODO: after regex at line start\n")).toEqual(['4:TODO:after regex at line start']);
+    expect(ruby("def f\n  foo(1)\n  %(it's)\nend\n# TODO: after percent literal at line start\n")).toEqual([
+      '5:TODO:after percent literal at line start',
+    ]);
+    // A `\` continuation carries the expression on: a division.
+    expect(ruby("x = a \\\n  / 2 # TODO: divided\ny = 'b'\n")).toEqual(['2:TODO:divided']);
+  });
+
+  it("ends a Ruby file's code at `__END__`: what follows is data", () => {
+    expect(brief(scan('ruby', '# TODO: code\nputs DATA.read\n__END__\n# TODO: data, not a comment\n'))).toEqual(['1:TODO:code']);
+    expect(brief(scan('ruby', 'x = 1 # TODO: a\n__END__'))).toEqual(['1:TODO:a']);
+    expect(brief(scan('ruby', 'x = "\n__END__\n" # TODO: still code\n'))).toEqual(['3:TODO:still code']);
+  });
+
   it('reads `m,…,` as a match and `\\s` as no quote operator', () => {
     expect(perl('my $d = ($o =~ m,(.*)[/\\\\],s ? "$1/" : \'\' );\n# XXX: after the match\n')).toEqual(['2:XXX:after the match']);
     expect(perl('my %h = (s, 1);\n# TODO: after a bareword\n')).toEqual(['2:TODO:after a bareword']);
