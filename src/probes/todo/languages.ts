@@ -67,7 +67,12 @@ export interface StringRule {
    * Code embedded in the string (`${...}`, `#{...}`, `\(...)`, `$(...)`); comments and strings in
    * it are lexed as code. `open` ends with the opening bracket that `close` balances.
    */
-  interpolation?: readonly { open: string; close: string }[];
+  interpolation?: readonly {
+    open: string;
+    close: string;
+    /** The opener's first character twice is that character, not a hole (C# `{{`, Scala `$$`). */
+    doubled?: boolean;
+  }[];
   /** Not a string right after an identifier character (Haskell primes `x'`, YAML `it's`). */
   notAfterWord?: boolean;
   /** Not a string right after one of these characters (C++ digit separators `1'000`, Erlang `$"`). */
@@ -180,6 +185,8 @@ const SQ_ML: StringRule = { ...SQ, multiline: true };
 const CHAR: StringRule = { open: "'", close: "'", escape: '\\', charLiteral: true };
 const BACKTICK_RAW: StringRule = { open: '`', close: '`', multiline: true };
 const DOLLAR_BRACE = [{ open: '${', close: '}' }] as const;
+const CSHARP_HOLES = [{ open: '{', close: '}', doubled: true }] as const;
+const SCALA_HOLES = [{ open: '${', close: '}', doubled: true }] as const;
 
 const JS_REGEX_KEYWORDS = [
   'return', 'typeof', 'instanceof', 'in', 'of', 'new', 'delete', 'void', 'throw', 'case', 'do',
@@ -277,9 +284,11 @@ export const LANGUAGES: readonly Language[] = [
     extensions: ['cs', 'csx', 'cake'],
     lineComments: [SLASH2],
     blockComments: [C_BLOCK],
+    // Interpolated strings' holes are code, with strings of their own: `$"{(a ? "x" : "y")}"`.
     strings: [
-      { open: '$@"', close: '"', closeEscapes: '"', multiline: true },
-      { open: '@$"', close: '"', closeEscapes: '"', multiline: true },
+      { open: '$@"', close: '"', closeEscapes: '"', multiline: true, interpolation: CSHARP_HOLES },
+      { open: '@$"', close: '"', closeEscapes: '"', multiline: true, interpolation: CSHARP_HOLES },
+      { open: '$"', close: '"', escape: '\\', interpolation: CSHARP_HOLES },
       { open: '@"', close: '"', closeEscapes: '"', multiline: true },
       DQ,
       SQ,
@@ -312,7 +321,17 @@ export const LANGUAGES: readonly Language[] = [
     extensions: ['scala', 'sc', 'sbt'],
     lineComments: [SLASH2],
     blockComments: [C_BLOCK_NESTED],
-    strings: [{ open: '"""', close: '"""', multiline: true }, DQ, CHAR],
+    // The standard interpolators (`s`, `f`, `raw`) have `${…}` holes of code; the lexer does not
+    // read escapes in them, and `$$` is a dollar.
+    strings: [
+      ...['s', 'f', 'raw'].flatMap((prefix): StringRule[] => [
+        { open: `${prefix}"""`, close: '"""', multiline: true, interpolation: SCALA_HOLES },
+        { open: `${prefix}"`, close: '"', interpolation: SCALA_HOLES },
+      ]),
+      { open: '"""', close: '"""', multiline: true },
+      DQ,
+      CHAR,
+    ],
   },
   {
     id: 'groovy',

@@ -37,7 +37,7 @@ interface CompiledString {
   escape: number;
   closeCode: number;
   closeEscapes: string | null;
-  interpolation: readonly { open: string; code: number; bracketOpen: number; bracketClose: number }[];
+  interpolation: readonly { open: string; code: number; doubled: boolean; bracketOpen: number; bracketClose: number }[];
   /** Multi-line, no escapes, no interpolation: the closer can be found with indexOf. */
   simple: boolean;
 }
@@ -357,6 +357,7 @@ function compileString(rule: StringRule): CompiledString {
     return {
       open: ip.open,
       code: ip.open.charCodeAt(0),
+      doubled: ip.doubled === true,
       bracketOpen: ip.open.charCodeAt(ip.open.length - 1),
       bracketClose: ip.close.charCodeAt(0),
     };
@@ -396,7 +397,12 @@ function scanString(st: LexState, s: CompiledString, from: number, end: number):
     }
     if (s.interpolation.length > 0) {
       let opened = -1;
+      let literal = false;
       for (const ip of s.interpolation) {
+        if (c === ip.code && ip.doubled && text.charCodeAt(p + 1) === c) {
+          literal = true;
+          break;
+        }
         if (c === ip.code && text.startsWith(ip.open, p)) {
           st.frames.push({ str: s, open: ip.bracketOpen, close: ip.bracketClose, depth: 0 });
           opened = p + ip.open.length;
@@ -404,6 +410,10 @@ function scanString(st: LexState, s: CompiledString, from: number, end: number):
         }
       }
       if (opened >= 0) return opened;
+      if (literal) {
+        p += 2;
+        continue;
+      }
     }
     if (c === s.escape) {
       p += text.charCodeAt(p + 1) === 13 && text.charCodeAt(p + 2) === 10 ? 3 : 2;

@@ -387,6 +387,24 @@ describe('Perl and Ruby constructs found on real code (perl 5.36 and CPython 3.1
     expect(brief(scan('ruby', 'r = %r{a}\nx = /a\n  b # it\'s\n/x\n# TODO: after\n'))).toEqual(['5:TODO:after']);
   });
 
+  it('lexes the holes of C# `$"…"` and Scala `s"…"` strings as code, strings in them included', () => {
+    const cs = (src: string) => brief(scan('csharp', src));
+    expect(cs('var s = $"{"// TODO: not a comment"}";\n')).toEqual([]);
+    expect(cs('var s = $"{(a ? "x" : "y")}"; // TODO: after\n')).toEqual(['1:TODO:after']);
+    expect(cs('var j = $"{{\\"key\\": {v}}}"; // TODO: braces doubled\nvar k = $"{{"; // FIXME: a brace\n')).toEqual([
+      '1:TODO:braces doubled',
+      '2:FIXME:a brace',
+    ]);
+    expect(cs('var v = $@"C:\\{dir}\\"; // TODO: verbatim\nvar w = @$"{"/* FIXME no */"}";\n')).toEqual(['1:TODO:verbatim']);
+    const scala = (src: string) => brief(scan('scala', src));
+    expect(scala('val s = s"${"// TODO: not a comment"}"\n')).toEqual([]);
+    expect(scala('val t = f"${x}%2.2f // FIXME no" // TODO: after\nval d = s"$${" // XXX: a dollar and a brace\n')).toEqual([
+      '1:TODO:after',
+      '2:XXX:a dollar and a brace',
+    ]);
+    expect(scala('val u = s"""${"""""}""" // TODO: triple\nval r = raw"\\d+" // XXX: raw\n')).toEqual(['1:TODO:triple', '2:XXX:raw']);
+  });
+
   it('reads Ruby\'s `$\'`, `` $` `` and `$"` as globals and `:%`, `:/`, `` :` `` as symbols (Rails, nokogiri)', () => {
     const ruby = (src: string) => brief(scan('ruby', src));
     expect(ruby('x = $`\n# TODO: after backtick global\n')).toEqual(['2:TODO:after backtick global']);
