@@ -59,6 +59,8 @@ export interface StringRule {
   close: string;
   /** Escape character; absent means the string has none (raw strings, shell `'...'`). */
   escape?: string;
+  /** After the escape, this letter skips the blanks and line breaks that follow (Lua's `\z`). */
+  skipSpaceEscape?: string;
   /** Default false: an unterminated string then ends at the line end instead of swallowing the file. */
   multiline?: boolean;
   /** A closer followed by one of these characters is an escaped closer, not the end (SQL `''`). */
@@ -567,7 +569,11 @@ export const LANGUAGES: readonly Language[] = [
     extensions: ['lua', 'luau', 'rockspec', 'wlua'],
     fileNames: ['.luacheckrc'],
     lineComments: [{ token: '--' }],
-    strings: [DQ, SQ],
+    // `\z` (Lua 5.2) skips the line break and indentation after it: the string goes on.
+    strings: [
+      { ...DQ, skipSpaceEscape: 'z' },
+      { ...SQ, skipSpaceEscape: 'z' },
+    ],
     modes: ['lua-long-comment', 'long-bracket-string'],
   },
   {

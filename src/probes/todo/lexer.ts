@@ -35,6 +35,8 @@ interface CompiledString {
   /** 1 for characters that need attention inside the string body. */
   special: Uint8Array;
   escape: number;
+  /** The letter that, escaped, skips the blanks and line breaks after it (-1: none). */
+  skipSpace: number;
   closeCode: number;
   closeEscapes: string | null;
   interpolation: readonly { open: string; code: number; doubled: boolean; bracketOpen: number; bracketClose: number }[];
@@ -367,6 +369,7 @@ function compileString(rule: StringRule): CompiledString {
     close: rule.close,
     special,
     escape: rule.escape === undefined ? -1 : rule.escape.charCodeAt(0),
+    skipSpace: rule.skipSpaceEscape === undefined ? -1 : rule.skipSpaceEscape.charCodeAt(0),
     closeCode: rule.close.charCodeAt(0),
     closeEscapes: rule.closeEscapes ?? null,
     interpolation,
@@ -416,6 +419,11 @@ function scanString(st: LexState, s: CompiledString, from: number, end: number):
       }
     }
     if (c === s.escape) {
+      if (text.charCodeAt(p + 1) === s.skipSpace) {
+        p += 2;
+        while (p < end && isSpace(text.charCodeAt(p))) p++;
+        continue;
+      }
       p += text.charCodeAt(p + 1) === 13 && text.charCodeAt(p + 2) === 10 ? 3 : 2;
       continue;
     }

@@ -176,7 +176,7 @@ const CASES: LanguageCase[] = [
     id: 'lua',
     yes: '-- TODO: line\n--[[ FIXME: block ]]\n--[==[\nHACK: long\n]==]\n',
     expected: ['1:TODO:line', '2:FIXME:block', '4:HACK:long'],
-    no: 'local s = [[-- TODO no]]\nlocal t = "-- FIXME no"\nlocal u = [==[\n-- HACK no ]]\n]==]\n',
+    no: 'local s = [[-- TODO no]]\nlocal t = "-- FIXME no"\nlocal u = [==[\n-- HACK no ]]\n]==]\nlocal v = "b\\z\n   -- TODO: inside, after \\z"\nlocal w = \'a\\z\r\n\r\n  -- XXX no\'\n',
   },
   { id: 'r', yes: 'x <- 1 # TODO: vectorise\n', expected: ['1:TODO:vectorise'], no: 's <- "# TODO no"\n' },
   {
