@@ -756,15 +756,35 @@ export const LANGUAGES: readonly Language[] = [
   {
     id: 'sql',
     name: 'SQL',
-    extensions: ['sql', 'psql', 'pgsql', 'mysql', 'ddl', 'dml', 'hql', 'cql', 'prc', 'pls', 'plsql', 'pkb', 'pks'],
+    extensions: ['sql', 'psql', 'pgsql', 'ddl', 'dml', 'hql', 'cql', 'prc', 'pls', 'plsql', 'pkb', 'pks'],
     lineComments: [{ token: '--' }],
     blockComments: [C_BLOCK],
     strings: [
+      // PostgreSQL's escape strings: `E'it\'s'`.
+      { open: "E'", close: "'", escape: '\\', closeEscapes: "'", multiline: true },
+      { open: "e'", close: "'", escape: '\\', closeEscapes: "'", multiline: true },
       { open: "'", close: "'", closeEscapes: "'", multiline: true },
       { open: '"', close: '"', closeEscapes: '"', multiline: true },
       { open: '`', close: '`', closeEscapes: '`' },
+      // A psql meta-command (`\echo Use "CREATE EXTENSION …`) runs to its line end: its quotes
+      // open nothing.
+      { open: '\\', close: '\n', at: 'line-start' },
     ],
     modes: ['sql-dollar-quote'],
+  },
+  {
+    // Chosen by extension, or for a `.sql` file that shows MySQL's signs (scanner.ts): a backslash
+    // escapes in strings (`'it\'s'`, as mysqldump writes them), and `#` starts a comment too.
+    id: 'mysql',
+    name: 'MySQL',
+    extensions: ['mysql'],
+    lineComments: [{ token: '--' }, HASH],
+    blockComments: [C_BLOCK],
+    strings: [
+      { open: "'", close: "'", escape: '\\', closeEscapes: "'", multiline: true },
+      { open: '"', close: '"', escape: '\\', closeEscapes: '"', multiline: true },
+      { open: '`', close: '`', closeEscapes: '`' },
+    ],
   },
   {
     id: 'graphql',

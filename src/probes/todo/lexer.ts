@@ -995,19 +995,31 @@ function longBracketCommentHandler(prefix: string): Handler {
   };
 }
 
-const sqlDollarHandler: Handler = {
-  order: 1,
-  lex(st, i, end) {
-    const text = st.text;
-    if (i > 0 && isWord(text.charCodeAt(i - 1))) return -1;
-    let k = i + 1;
-    const c = text.charCodeAt(k);
-    if (c !== 36 && !(isLetter(c) || c === 95)) return -1;
-    while (k < end && isWordAscii(text.charCodeAt(k))) k++;
-    if (text.charCodeAt(k) !== 36) return -1;
-    return findOrEnd(st, text.slice(i, k + 1), k + 1, end);
-  },
-};
+/**
+ * PostgreSQL's `$$…$$` and `$tag$…$tag$`. They hold function bodies and `DO` blocks far more often
+ * than text, and in PL/pgSQL (or SQL) their `--` and block comments are the team's notes: the
+ * body is lexed as SQL. It ends at the first closing tag, whatever the body holds (dollar quotes
+ * have no escapes), so a misread body cannot run past it.
+ */
+function sqlDollarHandler(languageId: string): Handler {
+  return {
+    order: 1,
+    lex(st, i, end) {
+      const text = st.text;
+      if (i > 0 && isWord(text.charCodeAt(i - 1))) return -1;
+      let k = i + 1;
+      const c = text.charCodeAt(k);
+      if (c !== 36 && !(isLetter(c) || c === 95)) return -1;
+      while (k < end && isWordAscii(text.charCodeAt(k))) k++;
+      if (text.charCodeAt(k) !== 36) return -1;
+      const tag = text.slice(i, k + 1);
+      const close = st.find(tag, k + 1);
+      const bodyEnd = close < 0 || close + tag.length > end ? end : close;
+      lexEmbedded(st, languageId, k + 1, bodyEnd);
+      return bodyEnd === end ? end : bodyEnd + tag.length;
+    },
+  };
+}
 
 const ocamlQuotedHandler: Handler = {
   order: 2,
@@ -1317,7 +1329,7 @@ function modeHandlers(mode: LexerMode, language: Language, cl: CompiledLanguage)
     case 'rst-comment':
       return [['.', rstCommentHandler]];
     case 'sql-dollar-quote':
-      return [['$', sqlDollarHandler]];
+      return [['$', sqlDollarHandler(language.id)]];
     case 'ocaml-quoted-string':
       return [['{', ocamlQuotedHandler]];
     case 'markup':

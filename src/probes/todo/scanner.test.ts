@@ -246,9 +246,15 @@ const CASES: LanguageCase[] = [
   // --- Data, query and config
   {
     id: 'sql',
-    yes: '-- TODO: index\n/* FIXME: block */\n',
-    expected: ['1:TODO:index', '2:FIXME:block'],
-    no: "SELECT '-- TODO no', 'it''s -- FIXME no', $$ -- HACK no $$, $tag$ /* BUG no */ $tag$;\n",
+    yes: "-- TODO: index\n/* FIXME: block */\nCREATE FUNCTION f() RETURNS int AS $body$\nBEGIN\n  -- HACK: in the body\n  RETURN 1; /* XXX: too */\nEND $body$ LANGUAGE plpgsql;\nSELECT E'it\\'s'; -- BUG: after an escape string\n\\echo Use \"CREATE EXTENSION x\n-- TODO: after a psql meta-command\n",
+    expected: ['1:TODO:index', '2:FIXME:block', '5:HACK:in the body', '6:XXX:too', '8:BUG:after an escape string', '10:TODO:after a psql meta-command'],
+    no: "SELECT '-- TODO no', 'it''s -- FIXME no', $$ SELECT '-- HACK no' $$, $tag$ '/* BUG no */' $tag$, e'\\' -- XXX no';\n",
+  },
+  {
+    id: 'mysql',
+    yes: "INSERT INTO t VALUES ('it\\'s'); -- TODO: after a backslash escape\n# FIXME: hash comment\n",
+    expected: ['1:TODO:after a backslash escape', '2:FIXME:hash comment'],
+    no: "SELECT 'a\\' -- TODO no', \"b\\\" # FIXME no\";\n",
   },
   { id: 'graphql', yes: '# TODO: x\n', expected: ['1:TODO:x'], no: 'type A { f(s: String = "# TODO no"): Int }\n"""\n# FIXME no\n"""\n' },
   {
@@ -385,6 +391,15 @@ describe('Perl and Ruby constructs found on real code (perl 5.36 and CPython 3.1
     // CRLF line ends are one line break, not a blank line.
     expect(perl('if ($x =~ /^ a+  # TODO: inside the regex\r\n   b /x) {}\r\n# FIXME: after\r\n')).toEqual(['3:FIXME:after']);
     expect(brief(scan('ruby', 'r = %r{a}\nx = /a\n  b # it\'s\n/x\n# TODO: after\n'))).toEqual(['5:TODO:after']);
+  });
+
+  it('reads a `.sql` file that shows MySQL\'s signs as MySQL: a backslash escapes in its strings', () => {
+    const dump = "/*!40101 SET NAMES utf8 */;\nINSERT INTO t VALUES ('it\\'s'); -- TODO: after a backslash escape\n";
+    const found = scanFile('dump.sql', utf8(dump), TAGS);
+    expect(found).toMatchObject({ kind: 'scanned', language: 'mysql' });
+    expect(found.kind === 'scanned' && brief(found.markers)).toEqual(['2:TODO:after a backslash escape']);
+    const standard = "SELECT replace(p, '\\', '/'); -- TODO: a backslash alone\n";
+    expect(scanFile('q.sql', utf8(standard), TAGS)).toMatchObject({ kind: 'scanned', language: 'sql', markers: [{ text: 'a backslash alone' }] });
   });
 
   it('lexes the holes of C# `$"…"` and Scala `s"…"` strings as code, strings in them included', () => {

@@ -667,7 +667,11 @@ export function isGenerated(text: string): boolean {
 }
 
 /** `.m` is Objective-C or MATLAB/Octave; the name cannot tell, the first lines can. */
+/** What only MySQL writes (engines, version comments, dump statements): its strings take `\'`. */
+const MYSQL_SIGNS = /\bENGINE\s*=\s*\w|\/\*!\d{5}|\bAUTO_INCREMENT\b|^\s*LOCK TABLES\b|^\s*DELIMITER\s/im;
+
 function refineLanguage(path: string, language: Language, text: string): Language {
+  if (language.id === 'sql' && path.toLowerCase().endsWith('.sql') && MYSQL_SIGNS.test(text.slice(0, 16_384))) return getLanguage('mysql') ?? language;
   if (language.id !== 'objective-c' || !path.toLowerCase().endsWith('.m')) return language;
   const head = text.slice(0, 4096);
   if (/^\s*(#import|#include|@interface|@implementation|@protocol|@end|@import)\b/m.test(head)) return language;
