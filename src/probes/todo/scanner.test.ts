@@ -470,6 +470,20 @@ describe('marker forms', () => {
     expect(js('// TODO: x')).toMatchObject([{ tag: 'TODO', line: 1, column: 4, text: 'x', comment: '// TODO: x' }]);
   });
 
+  it('keeps a text that starts with a stop (`.5`, `.gitignore`, `./configure`), drops punctuation after the tag', () => {
+    const texts = (src: string) => js(src).map((m) => m.text);
+    expect(texts('// TODO .5 seconds is too long')).toEqual(['.5 seconds is too long']);
+    expect(texts('// TODO: .gitignore handling')).toEqual(['.gitignore handling']);
+    expect(texts('// TODO: ./configure flags')).toEqual(['./configure flags']);
+    expect(texts('// FIXME: .field("release", &self.release)')).toEqual(['.field("release", &self.release)']);
+    expect(texts('// TODO. Fix this')).toEqual(['Fix this']);
+    expect(texts('// TODO, later')).toEqual(['later']);
+    expect(texts('// TODO... maybe')).toEqual(['maybe']);
+    expect(texts('// (TODO) x')).toEqual(['x']);
+    expect(texts('// (TODO). x')).toEqual(['x']);
+    expect(texts('// HACK!!!')).toEqual(['!!!']);
+  });
+
   it('reads an owner in parentheses or brackets', () => {
     expect(js('// TODO(alice): retry on 503')).toMatchObject([{ owner: 'alice', text: 'retry on 503' }]);
     expect(js('// TODO(@alice): x')).toMatchObject([{ owner: 'alice', text: 'x' }]);

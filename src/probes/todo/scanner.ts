@@ -210,8 +210,11 @@ interface Source {
 }
 
 const NON_ASCII = /[^\x00-\x7f]/;
-/** Left over from the tag's own punctuation: `(TODO) x`, `[[[FIXME]]] - x`. */
-const LEADING_CLOSERS = /^[)\]}>.,;!?]+\s*(?:[-:]+\s+)?/;
+/**
+ * Left over from the tag's own punctuation: `(TODO) x`, `[[[FIXME]]] - x`, `TODO. x`. A stop or
+ * comma only when a blank follows: `.5 seconds`, `.gitignore` and `./configure` are the text.
+ */
+const LEADING_CLOSERS = /^(?:[)\]}>]+[.,;!?]*|[.,;!?]+(?=\s|$))\s*(?:[-:]+\s+)?/;
 /**
  * The end of an embedded comment the tag sits in, and what follows it: `<!-- XXX check --> when`
  * in Javadoc, a block comment's end inside a line comment.
