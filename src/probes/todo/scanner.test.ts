@@ -518,6 +518,12 @@ describe('marker forms', () => {
     // ...nor one quoted in a code span.
     expect(java('// write it as `x; // TODO y` to keep it')).toEqual([]);
     expect(java('// as in `Slow. FIXME later`, here')).toEqual([]);
+    // ...nor one in a quoted phrase mid-comment (Go's x/tools and stringer).
+    expect(java('// Also see many other "TODO: opt" suggestions in this file')).toEqual([]);
+    expect(java('// Each example starts with "type XXX [u]int"')).toEqual([]);
+    expect(java('// say "hi". TODO: greet back')).toEqual(['1:TODO:greet back']);
+    expect(java('// a lone " quote. TODO: still a note')).toEqual(['1:TODO:still a note']);
+    expect(java('// "TODO: quoted at the start"')).toEqual(['1:TODO:quoted at the start"']);
     // In capitals at the start of a sentence.
     expect(java('/* Not very efficient. TODO. */')).toEqual(['1:TODO:']);
     expect(java('/**\n * initializing ttype.  FIXME This could be made public and\n */')).toEqual(['2:FIXME:This could be made public and']);

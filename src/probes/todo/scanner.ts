@@ -409,10 +409,14 @@ class MarkerCollector {
     let first = segStart;
     while (first < segEnd && isDecoration(text.charCodeAt(first))) first++;
     let evidence: string | undefined;
-    // Backtick code spans seen so far on this segment (counted incrementally: lines can be long).
+    // Backtick code spans seen so far on this segment (counted incrementally: lines can be long),
+    // and double quotes: a tag inside a quoted phrase mid-comment is quoted, not a note
+    // (`see the other "TODO: opt" suggestions`).
     let ticksTo = segStart;
     let ticks = 0;
     let nextTick = -2;
+    let quotes = 0;
+    let nextQuote = -2;
     for (let k = from; k < to; k++) {
       const p = this.positions[k]!;
       const len = this.lengths[k]!;
@@ -420,12 +424,23 @@ class MarkerCollector {
       if (found === null) continue;
       if (!found.atStart) {
         if (isMention(text, p, len, segStart, segEnd)) continue;
-        for (; ticksTo < p; ticksTo++) if (text.charCodeAt(ticksTo) === 96) ticks++;
+        for (; ticksTo < p; ticksTo++) {
+          const c = text.charCodeAt(ticksTo);
+          if (c === 96) ticks++;
+          else if (c === 34) quotes++;
+        }
         if (nextTick !== -1 && nextTick < p + len) {
           nextTick = text.indexOf('`', p + len);
           if (nextTick >= segEnd) nextTick = -1;
         }
         if (ticks % 2 === 1 && nextTick >= 0) continue;
+        if (quotes % 2 === 1) {
+          if (nextQuote !== -1 && nextQuote < p + len) {
+            nextQuote = text.indexOf('"', p + len);
+            if (nextQuote >= segEnd) nextQuote = -1;
+          }
+          if (nextQuote >= 0) continue;
+        }
       }
       if (evidence === undefined) {
         const rawEnd = Math.min(evEnd, evStart + MAX_RAW_TEXT_WINDOW);
