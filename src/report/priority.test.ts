@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ageDays, ageFactor, priority, rankFindings } from './priority.js';
+import { ageDays, ageFactor, compareRanked, priority, rankFindings } from './priority.js';
 import type { UnrankedFinding } from './priority.js';
 import { finding } from './test-support/fixtures.js';
 import { reportArb } from './test-support/arbitraries.js';
@@ -128,6 +128,9 @@ describe('rankFindings', () => {
         const twice = rankFindings(shuffled, NOW);
         expect(JSON.stringify(input)).toBe(frozen);
         expect(twice.map((r) => [r.system, r.fingerprint, r.priority])).toEqual(once.map((r) => [r.system, r.fingerprint, r.priority]));
+        // The order compareRanked defines (rankFindings computes its keys once per finding).
+        const byComparator = input.map((record) => ({ ...record, priority: priority(record, NOW) })).sort(compareRanked);
+        expect(once).toEqual(byComparator);
       }),
     );
   });

@@ -113,7 +113,21 @@ export function compareRanked(a: FindingRecord, b: FindingRecord): number {
  * the input is not modified). A `priority` already present is recomputed.
  */
 export function rankFindings(findings: readonly UnrankedFinding[], now: Date): FindingRecord[] {
-  return findings
-    .map((finding): FindingRecord => ({ ...finding, priority: priority(finding, now) }))
-    .sort(compareRanked);
+  // The order of compareRanked, with each finding's keys computed once rather than in every
+  // comparison: parsing two dates per comparison took seconds for a backlog of 100k findings.
+  const keyed = findings.map((finding) => {
+    const record: FindingRecord = { ...finding, priority: priority(finding, now) };
+    return { record, group: group(record), severity: severityRank(record.severity), time: timeOf(record.firstSeen) };
+  });
+  keyed.sort(
+    (a, b) =>
+      a.group - b.group ||
+      b.record.priority - a.record.priority ||
+      b.severity - a.severity ||
+      a.time - b.time ||
+      compareStrings(a.record.firstSeen, b.record.firstSeen) ||
+      compareStrings(a.record.fingerprint, b.record.fingerprint) ||
+      compareStrings(a.record.system, b.record.system),
+  );
+  return keyed.map((key) => key.record);
 }
