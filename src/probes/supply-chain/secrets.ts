@@ -13,6 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Severity } from '../../core/model.js';
+import { lowerBound } from '../../util/search.js';
 import type { Hit } from './model.js';
 
 export const SECRET_KINDS = [
@@ -256,13 +257,7 @@ function awsSecretCandidates(text: string): Array<{ offset: number; value: strin
 function awsSecretNear(lines: Lines, candidates: ReadonlyArray<{ offset: number; value: string }>, line: number, offset: number): string | null {
   const from = Math.max(lines.start(line - 5), offset - 2000);
   const to = Math.min(lines.start(line + 6), offset + 2000);
-  let lo = 0;
-  let hi = candidates.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (candidates[mid]!.offset < offset) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = lowerBound(candidates, offset, (candidate, at) => candidate.offset < at);
   const after = candidates[lo];
   const before = candidates[lo - 1];
   const fits = (c: { offset: number; value: string } | undefined): c is { offset: number; value: string } => c !== undefined && c.offset >= from && c.offset + c.value.length <= to;
@@ -279,14 +274,7 @@ function positions(text: string, needle: string): number[] {
 
 /** The first of the ascending `list` at or after `from` (binary search), or Infinity. */
 function nextAt(list: readonly number[], from: number): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (list[mid]! < from) lo = mid + 1;
-    else hi = mid;
-  }
-  return list[lo] ?? Infinity;
+  return list[lowerBound(list, from, (item, at) => item < at)] ?? Infinity;
 }
 
 /** Characters a key body uses, raw or inside string literals (`\n` escapes, quotes, `+`). */

@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { FileStamp } from '../../util/git.js';
+import { lowerBound } from '../../util/search.js';
 import { toolVersion } from '../../util/version.js';
 import { PREFILTER_FILES } from './prefilter.js';
 import { SCAN_BATCH_MODULE } from './scan-batch.js';
@@ -218,14 +219,8 @@ export class ScanCache {
       }
       return this.index.get(path);
     }
-    let low = 0;
-    let high = paths.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (paths[middle]! < path) low = middle + 1;
-      else high = middle;
-    }
-    return paths[low] === path ? low : undefined;
+    const at = lowerBound(paths, path, (stored, wanted) => stored < wanted);
+    return paths[at] === path ? at : undefined;
   }
 
   outcome(entry: number): Outcome {
