@@ -524,6 +524,8 @@ describe('marker forms', () => {
     expect(java('// say "hi". TODO: greet back')).toEqual(['1:TODO:greet back']);
     expect(java('// a lone " quote. TODO: still a note')).toEqual(['1:TODO:still a note']);
     expect(java('// "TODO: quoted at the start"')).toEqual(['1:TODO:quoted at the start"']);
+    // A comment opened by a quote (Vim) is not a quoted phrase.
+    expect(brief(scan('vim', '" Note. TODO: fix "it" now\n'))).toEqual(['1:TODO:fix "it" now']);
     // In capitals at the start of a sentence.
     expect(java('/* Not very efficient. TODO. */')).toEqual(['1:TODO:']);
     expect(java('/**\n * initializing ttype.  FIXME This could be made public and\n */')).toEqual(['2:FIXME:This could be made public and']);
