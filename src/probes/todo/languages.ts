@@ -32,6 +32,8 @@ export interface LineCommentRule {
   wordEnd?: boolean;
   /** Not a comment right after one of these characters (Perl `$#`, SCSS `http://`). */
   notAfter?: string;
+  /** Only first on its line or after one of these, blanks between (Tcl: where a command starts). */
+  onlyAfter?: string;
   /** Not a comment right before one of these characters (PHP 8 attributes `#[`). */
   notBefore?: string;
   /** Haskell: a run of dashes followed by a symbol character is an operator (`-->`, `--|`). */
@@ -79,6 +81,12 @@ export interface StringRule {
   notAfterWord?: boolean;
   /** Not a string right after one of these characters (C++ digit separators `1'000`, Erlang `$"`). */
   notAfter?: string;
+  /**
+   * A string only first on its line or after one of these characters, blanks between (YAML: a
+   * quote opens a scalar where a node starts, after `: `, `- `, `[`, `{`, `,`, `? `; in `a (b)'s`
+   * or `say "hi` it is a character).
+   */
+  onlyAfter?: string;
   /** Only a short character literal (`'a'`, `'\n'`); otherwise the quote is a symbol (Rust lifetimes). */
   charLiteral?: boolean;
   /** Python: scanned as a comment when it is the first token of a statement (docstrings). */
@@ -116,6 +124,8 @@ export type LexerMode =
   | 'perl-quote'
   /** Elixir `~s(...)`, `~r/.../`, `~S"""..."""`. */
   | 'elixir-sigil'
+  /** Markdown fenced code blocks (backticks or tildes, any indentation, closed by a run as long). */
+  | 'markdown-fence'
   /** Perl POD from `=pod`/`=head1`/... to `=cut`, scanned as a comment. */
   | 'perl-pod'
   /** YAML `key: |` and `key: >` block scalars (their body is a string). */
@@ -609,6 +619,8 @@ export const LANGUAGES: readonly Language[] = [
       { ...SQ_ML, notAfter: '?' },
     ],
     modes: ['elixir-sigil'],
+    // `?\"` is a character, and `\\` (a default argument) two backslashes.
+    codeEscape: '\\',
   },
   {
     id: 'erlang',
@@ -617,6 +629,8 @@ export const LANGUAGES: readonly Language[] = [
     fileNames: ['rebar.config', 'sys.config'],
     lineComments: [{ token: '%', notAfter: '$' }],
     strings: [{ ...DQ_ML, notAfter: '$' }, { ...SQ, notAfter: '$' }],
+    // Outside strings a backslash is only part of a character: `$\"`, `$\\`.
+    codeEscape: '\\',
   },
   {
     id: 'clojure',
@@ -740,8 +754,12 @@ export const LANGUAGES: readonly Language[] = [
     id: 'tcl',
     name: 'Tcl',
     extensions: ['tcl', 'tk', 'itcl'],
-    lineComments: [{ token: '#', at: 'line-start' }, { token: ';#' }],
-    strings: [DQ_ML],
+    // `#` starts a comment where a command starts: at a line's start, after `;` or a script's `{`.
+    // A backslash escapes outside strings too (`\"`), and a quote opens a string only at the start
+    // of a word (`a"b` is a word).
+    lineComments: [{ token: '#', onlyAfter: ';{' }],
+    strings: [{ ...DQ_ML, notAfterWord: true }],
+    codeEscape: '\\',
   },
   {
     id: 'vim',
@@ -800,8 +818,8 @@ export const LANGUAGES: readonly Language[] = [
     fileNames: ['.clang-format', '.clang-tidy', '.gemrc'],
     lineComments: [{ token: '#', at: 'after-space' }],
     strings: [
-      { open: "'", close: "'", closeEscapes: "'", multiline: true, notAfterWord: true },
-      { open: '"', close: '"', escape: '\\', multiline: true, notAfterWord: true },
+      { open: "'", close: "'", closeEscapes: "'", multiline: true, onlyAfter: ':-[{,?' },
+      { open: '"', close: '"', escape: '\\', multiline: true, onlyAfter: ':-[{,?' },
     ],
     modes: ['yaml-block-scalar'],
   },
@@ -842,7 +860,8 @@ export const LANGUAGES: readonly Language[] = [
     name: 'Config (hash comments)',
     extensions: ['conf', 'cnf', 'tmux.conf', 'nginx', 'htaccess'],
     fileNames: ['.htaccess', '.tmux.conf', '.inputrc', '.screenrc', '.wgetrc', '.curlrc', 'nginx.conf'],
-    lineComments: [{ token: '#', at: 'after-space' }],
+    // `;` too, at a line's start (PulseAudio, MySQL `.cnf`).
+    lineComments: [{ token: '#', at: 'after-space' }, { token: ';', at: 'line-start' }],
     strings: [DQ, { ...SQ, notAfterWord: true }],
   },
   {
@@ -871,6 +890,8 @@ export const LANGUAGES: readonly Language[] = [
     fileNames: ['CMakeLists.txt'],
     lineComments: [HASH],
     strings: [DQ_ML],
+    // An unquoted argument escapes quotes too: `-DA=\"${B}\"`.
+    codeEscape: '\\',
     modes: ['cmake-bracket-comment', 'long-bracket-string'],
   },
   {
@@ -923,7 +944,7 @@ export const LANGUAGES: readonly Language[] = [
     extensions: [
       'xml', 'xsd', 'xsl', 'xslt', 'plist', 'csproj', 'vbproj', 'fsproj', 'vcxproj', 'props', 'targets',
       'resx', 'xaml', 'wsdl', 'nuspec', 'config', 'xib', 'storyboard', 'pom', 'xul', 'rss', 'atom',
-      'wxs', 'jelly', 'tld', 'jsp', 'fxml', 'rdf', 'kml', 'gpx', 'xlf', 'xliff', 'ant', 'ivy',
+      'wxs', 'jelly', 'tld', 'jsp', 'fxml', 'rdf', 'kml', 'gpx', 'xlf', 'xliff', 'ant', 'ivy', 'svg',
     ],
     blockComments: [HTML_COMMENT],
     modes: ['markup'],
@@ -959,11 +980,8 @@ export const LANGUAGES: readonly Language[] = [
     extensions: ['md', 'markdown', 'mdown', 'mkd', 'mdx', 'mdwn', 'ronn'],
     blockComments: [HTML_COMMENT],
     // Code is not prose: an HTML comment shown inside a code block or span is not a comment.
-    strings: [
-      { open: '```', close: '\n```', multiline: true, at: 'line-start' },
-      { open: '~~~', close: '\n~~~', multiline: true, at: 'line-start' },
-      { open: '`', close: '`' },
-    ],
+    strings: [{ open: '`', close: '`' }],
+    modes: ['markdown-fence'],
   },
   {
     id: 'rst',

@@ -261,6 +261,7 @@ function lineCommentHandler(rule: LineCommentRule): Handler {
       if (i + token.length > end) return -1;
       if (at !== 'anywhere' && !positionOk(text, i, at)) return -1;
       if (notAfter !== undefined && i > 0 && notAfter.includes(text.charAt(i - 1))) return -1;
+      if (rule.onlyAfter !== undefined && !afterOneOf(text, i, rule.onlyAfter)) return -1;
       let k = i + token.length;
       if (rule.symbolRun === true) {
         while (k < end && text.charCodeAt(k) === 45) k++;
@@ -497,6 +498,7 @@ function stringHandler(rule: StringRule): Handler {
         if (notAfter !== undefined && notAfter.includes(text.charAt(i - 1))) return -1;
       }
       if (at !== 'anywhere' && !positionOk(text, i, at)) return -1;
+      if (rule.onlyAfter !== undefined && !afterOneOf(text, i, rule.onlyAfter)) return -1;
       if (rule.charLiteral === true && !isCharLiteral(text, i, end)) return -1;
       const bodyStart = i + open.length;
       if (rule.docstring === true && isStatementStart(st, i)) {
@@ -698,6 +700,13 @@ function inValuePosition(st: LexState, i: number, rules: ValueRules): boolean {
   return REGEX_PRECEDERS.has(c);
 }
 
+/** Whether `i` is first on its line, or follows one of `chars` with only blanks between. */
+function afterOneOf(text: string, i: number, chars: string): boolean {
+  let k = i - 1;
+  while (k >= 0 && isBlank(text.charCodeAt(k))) k--;
+  return k < 0 || isEol(text.charCodeAt(k)) || chars.includes(text.charAt(k));
+}
+
 /** Whether only blanks precede offset `i` on its line. */
 function firstOnLine(text: string, i: number): boolean {
   let k = i - 1;
@@ -777,12 +786,15 @@ const SHORT_REGEX_LENGTH = 256;
 
 const PAIRS: Record<number, number> = { 40: 41, 91: 93, 123: 125, 60: 62 };
 
-/** Skips `d...d` or a nesting bracket pair starting with the delimiter at `k`. */
-function scanDelimited(st: LexState, k: number, end: number, escape: number): number {
+/**
+ * Skips `d...d` or a bracket pair starting with the delimiter at `k`; brackets nest unless
+ * `nesting` is false (Elixir's sigils end at the first unescaped closer: `~r{a{b}`).
+ */
+function scanDelimited(st: LexState, k: number, end: number, escape: number, nesting = true): number {
   const text = st.text;
   const open = text.charCodeAt(k);
   const close = PAIRS[open] ?? open;
-  const nests = close !== open;
+  const nests = nesting && close !== open;
   let depth = 0;
   let p = k + 1;
   while (p < end) {
@@ -877,9 +889,46 @@ const elixirSigilHandler: Handler = {
     if ((d === 34 || d === 39) && text.startsWith(triple, k)) {
       const at = st.find(triple, k + 3);
       p = at < 0 || at > end ? end : at + 3;
-    } else p = scanDelimited(st, k, end, 92);
+    } else p = scanDelimited(st, k, end, 92, false);
     while (p < end && isLetter(text.charCodeAt(p))) p++;
     return p;
+  },
+};
+
+/**
+ * Markdown fenced code blocks: a line that starts (after any indentation: list items indent them)
+ * with three or more backticks or tildes opens one, and a line of at least as many of the same
+ * character, alone on its line, closes it; unclosed, it runs to the end. A backtick run followed
+ * by more backticks on its line is a code span, not a fence.
+ */
+const markdownFenceHandler: Handler = {
+  order: 3,
+  lex(st, i, end) {
+    const text = st.text;
+    const c = text.charCodeAt(i);
+    if (!firstOnLine(text, i)) return -1;
+    let k = i;
+    while (k < end && text.charCodeAt(k) === c) k++;
+    const run = k - i;
+    if (run < 3) return -1;
+    const lineEnd = st.lineEnd(k, end);
+    if (c === 96 && text.indexOf('`', k) >= 0 && text.indexOf('`', k) < lineEnd) return -1;
+    const fence = text.slice(i, i + 3);
+    for (let at = st.find(fence, lineEnd); at >= 0 && at < end; at = st.find(fence, at + 1)) {
+      if (!firstOnLine(text, at)) continue;
+      let q = at;
+      while (q < end && text.charCodeAt(q) === c) q++;
+      if (q - at < run) {
+        at = q;
+        continue;
+      }
+      const closeEnd = st.lineEnd(q, end);
+      let r = q;
+      while (r < closeEnd && isBlank(text.charCodeAt(r))) r++;
+      if (r === closeEnd) return closeEnd;
+      at = q;
+    }
+    return end;
   },
 };
 
@@ -1322,6 +1371,8 @@ function modeHandlers(mode: LexerMode, language: Language, cl: CompiledLanguage)
       return [...'qmsty'].map((c): [string, Handler] => [c, perlQuoteHandler]);
     case 'elixir-sigil':
       return [['~', elixirSigilHandler]];
+    case 'markdown-fence':
+      return [['`', markdownFenceHandler], ['~', markdownFenceHandler]];
     case 'perl-pod':
       return [['=', perlPodHandler]];
     case 'yaml-block-scalar':

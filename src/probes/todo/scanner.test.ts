@@ -393,6 +393,49 @@ describe('Perl and Ruby constructs found on real code (perl 5.36 and CPython 3.1
     expect(brief(scan('ruby', 'r = %r{a}\nx = /a\n  b # it\'s\n/x\n# TODO: after\n'))).toEqual(['5:TODO:after']);
   });
 
+  it('closes Markdown fences indented in list items, and only with a run as long', () => {
+    const md = (src: string) => brief(scan('markdown', src));
+    expect(md('* item\n\n  ```js\n  x();\n  ```\n\n<!-- TODO: one -->\n')).toEqual(['7:TODO:one']);
+    expect(md('* item\n\n  ```js\n  x();\n  ```\n\n```html\n<!-- TODO: not a marker -->\n```\n\n<!-- FIXME: real -->\n')).toEqual(['11:FIXME:real']);
+    expect(md('````md\n```\n<!-- TODO: not a marker -->\n```\n````\n<!-- FIXME: real -->\n')).toEqual(['6:FIXME:real']);
+    expect(md('~~~\n<!-- TODO: no -->\n~~~~\n<!-- XXX: after tildes -->\n')).toEqual(['4:XXX:after tildes']);
+    // A closer must stand alone; unclosed, a fence runs to the end.
+    expect(md('```\n``` not a closer <!-- TODO: no -->\n```\n<!-- HACK: yes -->\n```\n<!-- BUG: no -->\n')).toEqual(['4:HACK:yes']);
+    // Backticks on the opening line make a code span, not a fence.
+    expect(md('```a``` then <!-- TODO: after a span -->\n')).toEqual(['1:TODO:after a span']);
+  });
+
+  it("takes a YAML quote for a string only where a node starts (`a (b)'s`, `say \"hi` are text)", () => {
+    const yaml = (src: string) => brief(scan('yaml', src));
+    expect(yaml("- a (b)'s d\n# TODO: one\n")).toEqual(['2:TODO:one']);
+    expect(yaml('k: say "hi\n# TODO: two\n')).toEqual(['2:TODO:two']);
+    expect(yaml("a: x\\' y\nb: |\n  it's here\n  # TODO: not a marker\n")).toEqual([]);
+    expect(yaml('a: "# TODO: no"\nb: [\'# FIXME: no\', "# XXX: no"]\n- "# HACK: no"\n"# BUG: no": 1\n')).toEqual([]);
+  });
+
+  it('reads Tcl comments where a command starts, and its quotes and backslashes as Tcl does', () => {
+    const tcl = (src: string) => brief(scan('tcl', src));
+    expect(tcl('set x 1; # TODO: one\nproc f {} { # FIXME: two\n}\n')).toEqual(['1:TODO:one', '2:FIXME:two']);
+    expect(tcl('set x [string trim $y \\"]\n# TODO: after an escaped quote\n')).toEqual(['2:TODO:after an escaped quote']);
+    expect(tcl('set x a"b\n# TODO: after a quote in a word\n')).toEqual(['2:TODO:after a quote in a word']);
+    expect(tcl('set y {a # TODO no}\nputs "# FIXME no"\n')).toEqual([]);
+  });
+
+  it('ends Elixir sigils at the first closer, and reads `$\\"` (Erlang) and `?\\"` (Elixir) as characters', () => {
+    const ex = (src: string) => brief(scan('elixir', src));
+    expect(ex('x = ~r{a{b}\n# TODO: one\n')).toEqual(['2:TODO:one']);
+    expect(ex('x = ~r[1[3]\n# TODO: two\n')).toEqual(['2:TODO:two']);
+    expect(ex('x = ~s(a(b)\n# TODO: three\n')).toEqual(['2:TODO:three']);
+    expect(ex('c = ?\\"\n# TODO: four\ndef f(x \\\\ 1), do: x\n# FIXME: five\n')).toEqual(['2:TODO:four', '4:FIXME:five']);
+    expect(brief(scan('erlang', 'f() -> [$\\", $/].\n% TODO: one\n'))).toEqual(['2:TODO:one']);
+  });
+
+  it('reads CMake escaped quotes in unquoted arguments, `;` comments in .conf files and SVG as XML', () => {
+    expect(brief(scan('cmake', 'set(X -DA=\\"${B}\\")\n# TODO: one\n'))).toEqual(['2:TODO:one']);
+    expect(brief(scan('conf', '; TODO: semicolon comment\nkey = a;b # FIXME: hash\n'))).toEqual(['1:TODO:semicolon comment', '2:FIXME:hash']);
+    expect(scanFile('icon.svg', utf8('<svg><!-- TODO: simplify path --><path d="M0"/></svg>\n'), TAGS)).toMatchObject({ language: 'xml', markers: [{ text: 'simplify path' }] });
+  });
+
   it('reads a `.sql` file that shows MySQL\'s signs as MySQL: a backslash escapes in its strings', () => {
     const dump = "/*!40101 SET NAMES utf8 */;\nINSERT INTO t VALUES ('it\\'s'); -- TODO: after a backslash escape\n";
     const found = scanFile('dump.sql', utf8(dump), TAGS);
