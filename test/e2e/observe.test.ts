@@ -141,6 +141,17 @@ describe('prodeng observe (todo probe, SQLite)', () => {
     expect(byTitle.get('TODO(#12): retry on 503')?.author ?? byTitle.get('TODO: retry on 503')?.author).toBe('Alice Old');
   });
 
+  it('blames the line git sees when a file holds a lone CR (Vim scripts, old Mac files)', async () => {
+    repo.write('cr.vim', 'nmap x :echo 1\rj\n" TODO: fix the mapping\n');
+    repo.commit('lone cr', { author: 'Carol Cr <carol@example.test>', date: '2023-01-02T03:04:05Z' });
+    const { result, json } = await observe();
+    expect(result.code, result.stderr).toBe(0);
+    const marker = json.findings.find((f) => f.title === 'TODO: fix the mapping');
+    expect(marker?.location).toMatchObject({ path: 'cr.vim', line: 2 });
+    expect(marker?.data).toMatchObject({ author: 'Carol Cr', date: '2023-01-02T03:04:05.000Z' });
+    expect(json.snapshots[0]!.probes.find((p) => p.id === 'todo')!.errors).toEqual([]);
+  });
+
   it('keeps two identical markers in one file distinct', async () => {
     repo.write('dup.js', '// TODO: same\nfoo();\n// TODO: same\n');
     repo.commit('dups');

@@ -40,7 +40,8 @@ function decode(bytes: Uint8Array): string {
 
 /** Each marker points into the decoded text at its tag, within 1..lineCount, in order. */
 function expectConsistent(text: string, markers: readonly Marker[]): void {
-  const lines = text.split(/\r\n|\n|\r/);
+  // Lines as git counts them: by `\n` (a lone `\r` is part of its line).
+  const lines = text.split(/\r?\n/);
   let previous = [0, 0];
   for (const m of markers) {
     expect(m.line).toBeGreaterThanOrEqual(1);
@@ -137,10 +138,14 @@ describe('markers in comments', () => {
         (id, lines, at, text, eol) => {
           const index = at % (lines.length + 1);
           const source = [...lines.slice(0, index), `// TODO: ${text}`, ...lines.slice(index)].join(eol);
+          // Where git puts it: lines end at `\n` only (with `\r` line ends, all is line 1).
+          const before = index === 0 ? '' : lines.slice(0, index).join(eol) + eol;
+          const line = before.split('\n').length;
+          const column = Array.from(before.slice(before.lastIndexOf('\n') + 1)).length + 4;
           const markers = scanText(source, getLanguage(id)!, TAGS);
-          expect(markers.some((m) => m.line === index + 1 && m.tag === 'TODO' && m.column === 4)).toBe(true);
+          expect(markers.some((m) => m.line === line && m.tag === 'TODO' && m.column === column)).toBe(true);
           const viaBytes = scanFileUnchecked(`x.${getLanguage(id)!.extensions!.at(-1)!}`, encoder.encode(source), TAGS);
-          expect(viaBytes.kind === 'scanned' && viaBytes.markers.some((m) => m.line === index + 1 && m.tag === 'TODO')).toBe(true);
+          expect(viaBytes.kind === 'scanned' && viaBytes.markers.some((m) => m.line === line && m.tag === 'TODO')).toBe(true);
           expectConsistent(source, markers);
         },
       ),

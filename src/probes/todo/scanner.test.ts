@@ -724,9 +724,11 @@ describe('scanFile', () => {
     expect(result).toMatchObject({ kind: 'scanned', markers: [{ line: 1, column: 8, text: 'wide' }] });
   });
 
-  it('counts CRLF and lone CR line ends', () => {
+  it('counts lines as git does: CRLF is one line end, a lone CR none (so blame finds the line)', () => {
     const result = scanFileUnchecked('a.c', utf8('a;\r\nb;\rc; // TODO: x\r\n/* \r FIXME */\n'), TAGS);
-    expect(result.kind === 'scanned' && brief(result.markers)).toEqual(['3:TODO:x', '5:FIXME:']);
+    expect(result.kind === 'scanned' && result.markers.map((m) => `${m.line}:${m.column}:${m.tag}:${m.text}`)).toEqual(['2:10:TODO:x', '3:6:FIXME:']);
+    // A lone CR still ends a line comment: what follows it is code.
+    expect(brief(scan('c', 'x; // TODO: a\r"// FIXME no";\n'))).toEqual(['1:TODO:a']);
   });
 
   it('skips binary files (a NUL byte in the first 8 KB)', () => {

@@ -304,9 +304,6 @@ class MarkerCollector {
   private colPos = 0;
   private colCount = 0;
   private readonly hasCR: boolean;
-  /** Next `\n` / `\r` at or after the line cursor in CR files; -1 when there is none left. */
-  private nextLF = -2;
-  private nextCR = -2;
   private readonly src: Source;
   private readonly positions: readonly number[];
   private readonly lengths: readonly number[];
@@ -333,59 +330,57 @@ class MarkerCollector {
     while (ci < pos.length && pos[ci]! < contentEnd) {
       const p = pos[ci]!;
       this.advanceTo(p);
+      const lineStart = this.currentLineStart(p);
       const lineEnd = this.currentLineEnd(p);
-      const segStart = Math.max(contentStart, this.lineStart);
+      const segStart = Math.max(contentStart, lineStart);
       const segEnd = Math.min(contentEnd, lineEnd);
       const first = ci;
       while (ci < pos.length && pos[ci]! < segEnd) ci++;
-      this.segment(first, ci, segStart, segEnd, Math.max(spanStart, this.lineStart), Math.min(spanEnd, lineEnd));
+      this.segment(first, ci, segStart, segEnd, Math.max(spanStart, lineStart), Math.min(spanEnd, lineEnd));
     }
     this.ci = ci;
   };
 
-  /** Moves the line cursor to the line containing `p` (monotonic; `\n`, `\r\n` and lone `\r` count). */
+  /**
+   * Moves the line cursor to the line containing `p` (monotonic). Lines are counted as git counts
+   * them, by `\n` (`\r\n` is one break, a lone `\r` none), so that a marker's line is the one
+   * `git blame`, `grep -n` and a code host show.
+   */
   private advanceTo(p: number): void {
     const text = this.src.text;
-    let k = this.linePos;
-    if (p < k) return;
-    if (!this.hasCR) {
-      // `nextNewline` remembers the search past `p`, so a long line is not rescanned per marker.
-      while (this.nextNewline >= 0 && this.nextNewline < p) {
-        this.line++;
-        this.lineStart = this.nextNewline + 1;
-        this.nextNewline = text.indexOf('\n', this.lineStart);
-      }
-    } else {
-      // Jump from line break to line break with indexOf (native) rather than char by char: CRLF
-      // files are common and can be megabytes long.
-      // Each cursor is searched again only once passed, so a file without one kind of break
-      // is not rescanned to its end per marker.
-      for (;;) {
-        if (this.nextLF !== -1 && this.nextLF < k) this.nextLF = text.indexOf('\n', k);
-        if (this.nextCR !== -1 && this.nextCR < k) this.nextCR = text.indexOf('\r', k);
-        const lf = this.nextLF < 0 ? Number.MAX_SAFE_INTEGER : this.nextLF;
-        const cr = this.nextCR < 0 ? Number.MAX_SAFE_INTEGER : this.nextCR;
-        let at = Math.min(lf, cr);
-        if (at >= p) break;
-        if (at === cr && lf === cr + 1) at = lf; // CRLF is one break
-        this.line++;
-        this.lineStart = at + 1;
-        k = at + 1;
-      }
+    if (p < this.linePos) return;
+    // `nextNewline` remembers the search past `p`, so a long line is not rescanned per marker.
+    while (this.nextNewline >= 0 && this.nextNewline < p) {
+      this.line++;
+      this.lineStart = this.nextNewline + 1;
+      this.nextNewline = text.indexOf('\n', this.lineStart);
     }
     this.linePos = p;
   }
 
-  private currentLineEnd(p: number): number {
-    if (this.lineEndFor === this.lineStart) return this.lineEndCache;
+  /**
+   * Where the text of `p`'s line starts for segmenting comments: the line's start, or after a lone
+   * `\r` on it (which ends a line comment, as the lexer reads it, though it starts no line).
+   */
+  private currentLineStart(p: number): number {
+    if (!this.hasCR) return this.lineStart;
     const text = this.src.text;
-    let e = p;
-    if (!this.hasCR) {
-      // advanceTo left `nextNewline` at the first line break at or after `p`.
-      e = this.nextNewline < 0 ? text.length : this.nextNewline;
-    } else {
+    let k = p;
+    while (k > this.lineStart && text.charCodeAt(k - 1) !== 13) k--;
+    return k;
+  }
+
+  /** Where the text of `p`'s line ends: the next line break, a lone `\r` included. */
+  private currentLineEnd(p: number): number {
+    const text = this.src.text;
+    if (this.hasCR) {
+      let e = p;
       while (e < text.length && text.charCodeAt(e) !== 10 && text.charCodeAt(e) !== 13) e++;
+      return e;
     }
+    if (this.lineEndFor === this.lineStart) return this.lineEndCache;
+    // advanceTo left `nextNewline` at the first line break at or after `p`.
+    const e = this.nextNewline < 0 ? text.length : this.nextNewline;
     this.lineEndFor = this.lineStart;
     this.lineEndCache = e;
     return e;
