@@ -181,13 +181,18 @@ describe('languageFor', () => {
 });
 
 describe('languageMayApply', () => {
-  it('is true for known files and extensionless ones (shebang scripts), false for other extensions', () => {
+  it('is true for known files and others that a shebang may make scripts, false for data and binaries', () => {
     expect(languageMayApply('src/a.ts')).toBe(true);
     expect(languageMayApply('bin/tool')).toBe(true);
     expect(languageMayApply('.hidden')).toBe(true);
     expect(languageMayApply('dir.with.dots/tool')).toBe(true);
+    expect(languageMayApply('ftrace/test.d/basic.tc')).toBe(true);
+    expect(languageMayApply('hooks/pre-commit.sample')).toBe(true);
+    expect(languageMayApply('bin/python3.9')).toBe(true);
     expect(languageMayApply('img/logo.png')).toBe(false);
     expect(languageMayApply('fonts/a.woff2')).toBe(false);
+    expect(languageMayApply('dist/app.js.map')).toBe(false);
+    expect(languageMayApply('IMG.JPG')).toBe(false);
   });
 });
 

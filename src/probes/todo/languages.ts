@@ -470,7 +470,8 @@ export const LANGUAGES: readonly Language[] = [
   },
 
   // --- JavaScript family ----------------------------------------------------------------------
-  { id: 'javascript', name: 'JavaScript', extensions: ['js', 'mjs', 'cjs', 'jsx', 'es6', 'jsm'], ...JS_LIKE },
+  // `.js.flow`: Flow's type declarations, written in JavaScript.
+  { id: 'javascript', name: 'JavaScript', extensions: ['js', 'mjs', 'cjs', 'jsx', 'es6', 'jsm', 'flow'], ...JS_LIKE },
   { id: 'typescript', name: 'TypeScript', extensions: ['ts', 'mts', 'cts', 'tsx'], ...JS_LIKE },
   {
     id: 'json',
@@ -1173,17 +1174,36 @@ export function languageFor(path: string): Language | undefined {
 }
 
 /**
- * Cheap pre-read filter for walkers: false when {@link languageFor} does not know the file and its
- * name has an extension (so no shebang can make it a script). Reading such files is wasted work.
+ * Cheap pre-read filter: false when {@link languageFor} does not know the file and its extension
+ * says it is data or binary (images, fonts, archives, source maps...), so no shebang or modeline
+ * can make it a script. Other unknown names are read for one: `*.tc`, `*.sample`, `*.postinst`,
+ * `python3.9` are often shell or Python scripts.
  */
 export function languageMayApply(path: string): boolean {
-  return languageFor(path) !== undefined || !hasExtension(path);
+  return languageFor(path) !== undefined || !isDataFile(path);
 }
 
 /** Has the file name an extension (a dot after its first character)? */
 export function hasExtension(path: string): boolean {
   const slash = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
   return path.indexOf('.', slash + 2) >= 0;
+}
+
+/** Extensions of files that are never code: not even opened to look for a shebang. */
+const DATA_EXTENSIONS = new Set([
+  'map', 'png', 'jpg', 'jpeg', 'gif', 'ico', 'icns', 'bmp', 'tif', 'tiff', 'webp', 'avif', 'heic', 'psd',
+  'woff', 'woff2', 'ttf', 'otf', 'eot', 'pdf', 'zip', 'gz', 'tgz', 'bz2', 'xz', 'zst', '7z', 'rar', 'tar',
+  'jar', 'war', 'class', 'so', 'dylib', 'dll', 'exe', 'o', 'a', 'lib', 'obj', 'pyc', 'wasm', 'node',
+  'mp3', 'mp4', 'm4a', 'wav', 'ogg', 'flac', 'webm', 'mov', 'avi', 'mkv', 'bin', 'dat', 'db', 'sqlite',
+  'lock', 'sum', 'snap', 'csv', 'tsv', 'parquet', 'pem', 'crt', 'der', 'p12', 'key', 'pub', 'asc', 'sig',
+  'patch', 'diff', 'log',
+]);
+
+/** Known by its extension to hold no code (see {@link DATA_EXTENSIONS}). */
+export function isDataFile(path: string): boolean {
+  if (!hasExtension(path)) return false;
+  const dot = path.lastIndexOf('.');
+  return DATA_EXTENSIONS.has(path.slice(dot + 1).toLowerCase());
 }
 
 const INTERPRETERS: Record<string, string> = {

@@ -5,7 +5,7 @@
  */
 import { closeSync, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
 import type { ProbeError } from '../../core/model.js';
-import { hasExtension, languageFor } from './languages.js';
+import { isDataFile, languageFor } from './languages.js';
 import { loadPrefilter, type Prefilter } from './prefilter.js';
 import type { Outcome } from './scan-cache.js';
 import { scanFile, type Marker, type TagFinder } from './scanner.js';
@@ -146,10 +146,10 @@ export function scanBatch(root: string, batch: Batch, options: BatchOptions): Ba
   };
   for (let i = 0; i < paths.length; i++) {
     const path = paths[i]!;
-    // Images, fonts, archives: known by their extension, so never opened. Extensionless files
-    // are opened: a shebang line may name their language.
+    // Images, fonts, archives: known by their extension, so never opened. Other files whose
+    // language the name does not tell are opened: a shebang line or modeline may name it.
     const language = languageFor(path);
-    if (language === undefined && hasExtension(path)) {
+    if (language === undefined && isDataFile(path)) {
       skip('unsupported-language');
       continue;
     }

@@ -436,6 +436,17 @@ describe('Perl and Ruby constructs found on real code (perl 5.36 and CPython 3.1
     expect(scanFile('icon.svg', utf8('<svg><!-- TODO: simplify path --><path d="M0"/></svg>\n'), TAGS)).toMatchObject({ language: 'xml', markers: [{ text: 'simplify path' }] });
   });
 
+  it('lets a shebang name the language: of files the name does not tell, and over a wrong extension', () => {
+    const shell = '#!/bin/sh\n# TODO: from the shebang\n';
+    for (const path of ['ftrace/basic.tc', 'hooks/pre-commit.sample', 'bin/python3.9', 'debian/x.postinst', 'etc/init.d/update-rc.d', 't/run.t']) {
+      expect(scanFile(path, utf8(shell), TAGS), path).toMatchObject({ kind: 'scanned', language: 'shell', markers: [{ text: 'from the shebang' }] });
+    }
+    expect(scanFile('notes.sample', utf8('just text # TODO no\n'), TAGS)).toEqual({ kind: 'skipped', reason: 'unsupported-language' });
+    // Same reading, or no interpreter: the name stays.
+    expect(scanFile('cli.ts', utf8('#!/usr/bin/env node\n// TODO: x\n'), TAGS)).toMatchObject({ language: 'typescript' });
+    expect(scanFile('lib.rs', utf8('#![no_std]\n// TODO: x\n'), TAGS)).toMatchObject({ language: 'rust' });
+  });
+
   it('reads a `.sql` file that shows MySQL\'s signs as MySQL: a backslash escapes in its strings', () => {
     const dump = "/*!40101 SET NAMES utf8 */;\nINSERT INTO t VALUES ('it\\'s'); -- TODO: after a backslash escape\n";
     const found = scanFile('dump.sql', utf8(dump), TAGS);

@@ -724,6 +724,20 @@ function languageForHead(head: string): Language | undefined {
   return languageForShebang(head.split(/[\r\n]/, 1)[0] ?? '') ?? languageForModeline(head);
 }
 
+/** Languages a shebang may name for a file of the other's extension without changing how it reads. */
+const SAME_FAMILY: ReadonlySet<string> = new Set(['javascript', 'typescript']);
+
+/**
+ * A shebang names the interpreter whatever the file is called: `update-rc.d` and a `*.t` test
+ * starting with `#!/bin/sh` are shell scripts, not D or Perl.
+ */
+function shebangOverride(byName: Language, bytes: Uint8Array): Language {
+  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 256)).toString('latin1');
+  const named = languageForShebang(head.split(/[\r\n]/, 1)[0] ?? '');
+  if (named === undefined || named.id === byName.id || (SAME_FAMILY.has(named.id) && SAME_FAMILY.has(byName.id))) return byName;
+  return named;
+}
+
 /** {@link scanFile} without its safety net (tests use it so that bugs surface). */
 export function scanFileUnchecked(path: string, bytes: Uint8Array, options: ScanOptions, known?: Language, found?: TagFinder): ScanResult {
   const b0 = bytes[0];
@@ -733,6 +747,7 @@ export function scanFileUnchecked(path: string, bytes: Uint8Array, options: Scan
   const offset = utf16 === null && b0 === 0xef && b1 === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   let language = known ?? languageFor(path);
   if (utf16 === null && bytes.subarray(0, BINARY_WINDOW).indexOf(0) >= 0) return { kind: 'skipped', reason: 'binary' };
+  if (language !== undefined && b0 === 0x23 && b1 === 0x21) language = shebangOverride(language, bytes);
   // The pre-filter reads bytes as they are: a UTF-16 file is left to the expressions.
   const finder = utf16 === null ? found : undefined;
   if (finder !== undefined && finder.first < 0) {
