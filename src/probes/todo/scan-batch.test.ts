@@ -26,6 +26,18 @@ describe('scanBatch', () => {
     expect(result.scanned).toBe(1);
   });
 
+  it('reads a file the name tells no language of only when its first lines name one', () => {
+    dir = tempDir();
+    writeFileSync(join(dir.dir, 'basic.tc'), '#!/bin/sh\n# TODO: a shell test\n');
+    writeFileSync(join(dir.dir, 'model.weights'), Buffer.concat([Buffer.from([1, 0, 2]), Buffer.alloc(3_000_000, 7)]));
+    writeFileSync(join(dir.dir, 'notes.sample'), 'plain text # TODO not code\n'.repeat(1000));
+    const result = scanBatch(dir.dir, { paths: ['basic.tc', 'model.weights', 'notes.sample'] }, { ...options, maxFileSize: 10_000_000 });
+    expect(result.found.map((f) => [f.path, f.language, f.markers.map((m) => m.text)])).toEqual([['basic.tc', 'shell', ['a shell test']]]);
+    expect(result.skipped).toEqual({ binary: 1, 'unsupported-language': 1 });
+    // Only the script was read whole.
+    expect(result.bytes).toBe(Buffer.byteLength('#!/bin/sh\n# TODO: a shell test\n'));
+  });
+
   it('reads files larger than the initial buffer whole', () => {
     dir = tempDir();
     const body = `${'/* filler */\n'.repeat(200_000)}// FIXME: at the end\n`;

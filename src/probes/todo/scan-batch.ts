@@ -8,7 +8,7 @@ import type { ProbeError } from '../../core/model.js';
 import { isDataFile, languageFor } from './languages.js';
 import { loadPrefilter, type Prefilter } from './prefilter.js';
 import type { Outcome } from './scan-cache.js';
-import { scanFile, type Marker, type TagFinder } from './scanner.js';
+import { classifyHead, HEAD_PROBE_BYTES, scanFile, type Marker, type TagFinder } from './scanner.js';
 
 /** This module's own file: how files are read is part of what the scan cache is keyed by. */
 export const SCAN_BATCH_MODULE = import.meta.url;
@@ -162,6 +162,17 @@ export function scanBatch(root: string, batch: Batch, options: BatchOptions): Ba
     let fd: number | undefined;
     try {
       fd = openSync(`${root}/${path}`, 'r');
+      if (language === undefined) {
+        // Only its first lines can name the language (a shebang, a modeline): read those first,
+        // and the whole file only for a script. A large binary of some unknown kind is not read.
+        const headLength = readSync(fd, readBuffer, 0, Math.min(HEAD_PROBE_BYTES, readBuffer.length), 0);
+        const kind = classifyHead(readBuffer.subarray(0, headLength));
+        if (kind !== 'script') {
+          skip(kind);
+          if (stamped) result.fresh.push([i, kind]);
+          continue;
+        }
+      }
       // No fstat: reading until end of file tells the size, and a directory fails with EISDIR.
       const content = readWhole(fd, options.maxFileSize, filter);
       if (content === undefined) {

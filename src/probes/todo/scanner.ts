@@ -720,6 +720,26 @@ export function scanFile(path: string, bytes: Uint8Array, options: ScanOptions, 
 /** How much of a file's start names its language when its name does not (shebang, modeline). */
 const HEAD_BYTES = 1024;
 
+/**
+ * What the start of a file whose name tells no language makes of it (`head`: its first bytes, at
+ * least {@link HEAD_PROBE_BYTES} of them when it is longer): binary, a script of some language
+ * (shebang, modeline), or nothing the scan reads. The scan reads the rest of such a file only
+ * when this names a language.
+ */
+export function classifyHead(head: Uint8Array): 'binary' | 'script' | 'unsupported-language' {
+  const b0 = head[0];
+  const b1 = head[1];
+  const utf16 = b0 === 0xff && b1 === 0xfe ? 'utf-16le' : b0 === 0xfe && b1 === 0xff ? 'utf-16be' : null;
+  if (utf16 !== null) return languageForHead(new TextDecoder(utf16).decode(head.subarray(2))) ? 'script' : 'unsupported-language';
+  if (head.subarray(0, BINARY_WINDOW).indexOf(0) >= 0) return 'binary';
+  const offset = b0 === 0xef && b1 === 0xbb && head[2] === 0xbf ? 3 : 0;
+  const text = Buffer.from(head.buffer, head.byteOffset + offset, Math.min(HEAD_BYTES, head.byteLength - offset)).toString('latin1');
+  return languageForHead(text) ? 'script' : 'unsupported-language';
+}
+
+/** How much of a file {@link classifyHead} needs: the binary test's window. */
+export const HEAD_PROBE_BYTES = BINARY_WINDOW;
+
 function languageForHead(head: string): Language | undefined {
   return languageForShebang(head.split(/[\r\n]/, 1)[0] ?? '') ?? languageForModeline(head);
 }
